@@ -1,0 +1,131 @@
+"""Base class of tfgen's output heads."""
+
+import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+tfd = tfp.distributions
+
+
+class Head:
+  """Turns a network's parameter tensor into a `tfd` distribution.
+
+  A head describes one *element* of an event: a scalar for most heads, a pixel's
+  channel vector for heads that couple channels. For an event of shape
+  `event_shape` the network emits
+
+    params: [batch..., *grid_shape, params_per_element]
+
+  where `grid_shape` is `event_shape` without the element's own trailing axes.
+  The distribution factorises over the grid given the parameters:
+
+    p(x | params) = prod_g p_head(x[g] | params[g])
+
+  so an autoregressive model makes `params[g]` depend on x only through the
+  positions before g in its ordering.
+
+  Subclasses define `params_per_element`, `_element_distribution`,
+  `_check_support` and `_sample_elements`; `sample` must use only ops that
+  convert to TFLite builtins.
+  """
+
+  # How many trailing axes of the event one parameter vector covers.
+  element_ndims = 0
+
+  def params_per_element(self, element_shape=()):
+    raise NotImplementedError
+
+  def grid_shape(self, event_shape):
+    """The event shape without the element's trailing axes."""
+    event_shape = tuple(int(size) for size in event_shape)
+    return event_shape[:len(event_shape) - self.element_ndims]
+
+  def params_shape(self, event_shape):
+    """Shape of one example's parameter tensor: grid_shape + (params_per_element,)."""
+    event_shape = tuple(int(size) for size in event_shape)
+    if len(event_shape) < self.element_ndims:
+      raise ValueError(f"{type(self).__name__} needs an event of rank >= {self.element_ndims}, "
+                       f"got event_shape={event_shape}")
+    grid = self.grid_shape(event_shape)
+    return grid + (self.params_per_element(event_shape[len(grid):]),)
+
+  def params_size(self, event_shape):
+    """Number of parameters for one example with this event shape."""
+    return int(np.prod(self.params_shape(event_shape)))
+
+  def normalize(self, x):
+    """Maps head-valued data to a network-friendly float input (default: unchanged)."""
+    return tf.cast(x, tf.float32)
+
+  def distribution(self, params, batch_ndims=1):
+    """Returns a `tfd.Distribution` whose event is everything after `batch_ndims` axes.
+
+    Args:
+      params: [batch..., *grid_shape, params_per_element] float tensor.
+      batch_ndims: how many leading axes of `params` are batch axes.
+    """
+    params = tf.convert_to_tensor(params, tf.float32)
+    grid_ndims = params.shape.rank - 1 - batch_ndims
+    if grid_ndims < 0:
+      raise ValueError(f"params of rank {params.shape.rank} cannot have {batch_ndims} batch axes")
+    elements = self._element_distribution(params)
+    if grid_ndims == 0:
+      return elements
+    return tfd.Independent(elements, reinterpreted_batch_ndims=grid_ndims)
+
+  def log_prob(self, x, params, batch_ndims=1):
+    """log p(x | params), summed over the event: [batch...].
+
+    Values outside the head's support raise `tf.errors.InvalidArgumentError`
+    naming the head, instead of returning a silent NaN or a wrong number.
+    """
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+      x = tf.cast(x, tf.float32)
+    x = self._check_support(tf.cast(x, tf.float32))
+    return self.distribution(params, batch_ndims).log_prob(x)
+
+  def sample(self, params, seed=None, temperature=1.0):
+    """Draws x ~ p(x | params) with TFLite-builtin ops.
+
+    Args:
+      params: [batch..., *grid_shape, params_per_element].
+      seed: None (stateful `tf.random` ops), an int or a [2] int tensor (stateless).
+      temperature: > 0; < 1 sharpens, > 1 flattens.
+    Returns:
+      float32 samples of shape params.shape[:-1] + element_shape.
+    """
+    return self._sample_elements(tf.convert_to_tensor(params, tf.float32), seed, temperature)
+
+  def _element_distribution(self, params):
+    raise NotImplementedError
+
+  def _check_support(self, x):
+    raise NotImplementedError
+
+  def _sample_elements(self, params, seed, temperature):
+    raise NotImplementedError
+
+  def get_config(self):
+    return {}
+
+  @classmethod
+  def from_config(cls, config):
+    return cls(**config)
+
+  def __repr__(self):
+    args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+    return f"{type(self).__name__}({args})"
+
+
+def check_integer_range(x, num_values, head_name):
+  """Asserts x holds integers in [0, num_values); returns x with the check attached."""
+  message = f"{head_name} expects integer values in [0, {num_values - 1}]"
+  checks = [
+      tf.debugging.assert_equal(x, tf.round(x), message=message + ", got non-integer values"),
+      tf.debugging.assert_greater_equal(x, 0.0, message=message + ", got values < 0"),
+      tf.debugging.assert_less_equal(x, float(num_values - 1),
+                                     message=message + f", got values > {num_values - 1}"),
+  ]
+  with tf.control_dependencies(checks):
+    return tf.identity(x)

@@ -1,0 +1,171 @@
+"""Base class of tfgen's autoregressive models: log_prob in one pass, sampling written once."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgen import heads as heads_lib
+from tfgen.heads import sampling
+
+
+class AutoregressiveModel(keras.Model):
+  """A model of p(x) = prod_t p(x_{o(t)} | x_{o(1)}, ..., x_{o(t-1)}) for an ordering o.
+
+  Subclasses implement `call(x) -> params` of shape [batch, *grid_shape, P],
+  where params at each grid position depend on x only through positions earlier
+  in `sampling_order()`; the head turns them into the distribution. This class
+  provides the loss (-log_prob), `log_prob`, and `sample`. A model with a cached
+  step (RNN state, KV cache, conv queues) overrides `_initial_sample_state` and
+  `_sample_step`; the default step reruns the whole network.
+
+  Args:
+    event_shape: shape of one example, e.g. (28, 28, 1) or (784,).
+    head: a `tfgen.heads.Head` (or its serialized config).
+  """
+
+  # Whether `_sample_step` carries no state, so fully given positions may be skipped.
+  _stateless_sampling = True
+
+  def __init__(self, event_shape, head, **kwargs):
+    super().__init__(**kwargs)
+    if isinstance(head, dict):
+      head = keras.saving.deserialize_keras_object(head)
+    if not isinstance(head, heads_lib.Head):
+      raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+    self.event_shape = tuple(int(size) for size in event_shape)
+    if not self.event_shape or min(self.event_shape) < 1:
+      raise ValueError(f"event_shape must be non-empty with positive sizes, got {event_shape}")
+    self.head = head
+    self.params_shape = head.params_shape(self.event_shape)
+    self.grid_shape = self.params_shape[:-1]
+    self.num_positions = int(np.prod(self.grid_shape))
+    self.element_size = int(np.prod(self.event_shape)) // self.num_positions
+    self._compiled_sampler = None
+
+  # ---- shapes and checks -------------------------------------------------
+
+  def check_event_shape(self, x):
+    """Raises a ValueError naming expected and given sizes when x's event shape is wrong."""
+    given = tuple(x.shape[1:])
+    if len(given) != len(self.event_shape) or any(
+        size is not None and size != expected for size, expected in zip(given, self.event_shape)):
+      raise ValueError(
+          f"{type(self).__name__} expects examples of shape {self.event_shape} "
+          f"({int(np.prod(self.event_shape))} values), got shape {given}"
+          + (f" ({int(np.prod(given))} values)" if None not in given else ""))
+
+  def sampling_order(self):
+    """int32 [num_positions]: the grid positions (row-major) in generation order."""
+    return tf.range(self.num_positions, dtype=tf.int32)
+
+  # ---- likelihood --------------------------------------------------------
+
+  def log_prob(self, x):
+    """log p(x) in nats, one pass: [batch]."""
+    x = tf.convert_to_tensor(x)
+    self.check_event_shape(x)
+    return self.head.log_prob(x, self(x, training=False))
+
+  def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    """Mean negative log-likelihood per example, in nats (plus any layer losses)."""
+    del y, sample_weight, training
+    loss = -tf.reduce_mean(self.head.log_prob(x, y_pred))
+    if self.losses:
+      loss = loss + tf.add_n(self.losses)
+    return loss
+
+  # ---- sampling ----------------------------------------------------------
+
+  def sample(self, num_samples, conditioned_on=None, mask=None, temperature=1.0, seed=None):
+    """Draws x ~ p(x), or completes x given the entries where `mask` is 1.
+
+    Args:
+      num_samples: number of examples to draw.
+      conditioned_on: optional [num_samples, *event_shape] values to keep.
+      mask: [num_samples, *event_shape] (or broadcastable) 1 where
+        `conditioned_on` is given; needed with `conditioned_on`.
+      temperature: > 0; scales the head's randomness.
+      seed: None, an int or a [2] int tensor; the same seed gives the same samples.
+    Returns:
+      float32 [num_samples, *event_shape].
+    """
+    num_samples = int(num_samples)
+    if num_samples < 1:
+      raise ValueError(f"num_samples must be >= 1, got {num_samples}")
+    if not temperature > 0:
+      raise ValueError(f"temperature must be > 0, got {temperature}")
+    shape = (num_samples,) + self.event_shape
+    if conditioned_on is None:
+      if mask is not None:
+        raise ValueError("mask is given without conditioned_on")
+      values = tf.zeros(shape, tf.float32)
+      mask = tf.zeros(shape, tf.float32)
+    else:
+      if mask is None:
+        raise ValueError("conditioned_on needs a mask: 1 where the value is given, 0 where to sample")
+      values = tf.convert_to_tensor(conditioned_on, tf.float32)
+      if tuple(values.shape) != shape:
+        raise ValueError(f"conditioned_on must have shape {shape}, got {tuple(values.shape)}")
+      mask = tf.convert_to_tensor(mask)
+      try:
+        mask = tf.broadcast_to(tf.cast(mask, tf.float32), shape)
+      except (ValueError, tf.errors.InvalidArgumentError) as error:
+        raise ValueError(f"mask of shape {tuple(mask.shape)} does not broadcast to {shape}") from error
+      values = self.head._check_support(values * mask)
+    if not self.built:
+      self(tf.zeros(shape, tf.float32))
+    if self._compiled_sampler is None:
+      self._compiled_sampler = tf.function(self._sample_loop)
+    seed = sampling.as_seed(seed)
+    return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed)
+
+  def _initial_sample_state(self, values):
+    """State carried through sampling (none by default)."""
+    del values
+    return ()
+
+  def _sample_step(self, values, position, state):
+    """Params [batch, P] of the element at `position` given `values`: reruns the network."""
+    params = tf.reshape(self(values, training=False),
+                        [tf.shape(values)[0], self.num_positions, self.params_shape[-1]])
+    return tf.gather(params, position, axis=1), state
+
+  def _sample_loop(self, values, mask, temperature, seed):
+    batch = tf.shape(values)[0]
+    order = self.sampling_order()
+    flat_values = tf.reshape(values, [batch, self.num_positions, self.element_size])
+    flat_mask = tf.reshape(mask, [batch, self.num_positions, self.element_size])
+    state = self._initial_sample_state(values)
+
+    def draw(flat_values, state, step, position):
+      current = tf.reshape(flat_values, tf.shape(values))
+      params, state = self._sample_step(current, position, state)
+      step_seed = None if seed is None else tf.random.experimental.stateless_fold_in(seed, step)
+      drawn = self.head.sample(params[:, tf.newaxis, :], step_seed, temperature)
+      drawn = tf.reshape(drawn, [batch, 1, self.element_size])
+      free = (1.0 - flat_mask) * tf.one_hot(position, self.num_positions)[tf.newaxis, :, tf.newaxis]
+      return flat_values * (1.0 - free) + drawn * free, state
+
+    for step in tf.range(self.num_positions):
+      position = order[step]
+      if self._stateless_sampling:
+        needed = tf.reduce_any(tf.gather(flat_mask, position, axis=1) < 0.5)
+        flat_values, state = tf.cond(
+            needed, lambda: draw(flat_values, state, step, position), lambda: (flat_values, state))
+      else:
+        flat_values, state = draw(flat_values, state, step, position)
+    return tf.reshape(flat_values, tf.shape(values))
+
+  # ---- config ------------------------------------------------------------
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(event_shape=list(self.event_shape),
+                  head=keras.saving.serialize_keras_object(self.head))
+    return config
+
+  @classmethod
+  def from_config(cls, config):
+    config = dict(config)
+    config["head"] = keras.saving.deserialize_keras_object(config["head"])
+    return cls(**config)

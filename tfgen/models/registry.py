@@ -1,0 +1,24 @@
+"""Builds a model from a config's `model` and `head` sections and the data's metadata."""
+
+from tfgen import heads
+from tfgen.models.autoregressive.made import MADE
+
+MODELS = {
+    "made": MADE,
+}
+
+
+def build(model_config, head_config, data_info):
+  """Returns an unbuilt model.
+
+  Args:
+    model_config: mapping with `name` and the model's constructor arguments.
+    head_config: mapping with `name` and the head's constructor arguments.
+    data_info: `tfgen.data.DatasetInfo` (shape and number of values per element).
+  """
+  model_config, head_config = dict(model_config), dict(head_config)
+  model_name, head_name = model_config.pop("name"), head_config.pop("name")
+  if model_name not in MODELS:
+    raise ValueError(f"unknown model {model_name!r}; known models: {', '.join(sorted(MODELS))}")
+  head = heads.get(head_name, num_values=data_info.num_values, **head_config)
+  return MODELS[model_name](event_shape=data_info.shape, head=head, **model_config)
