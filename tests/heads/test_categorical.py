@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tests.heads import head_checks
+from tfgen import heads
+
+tfd = tfp.distributions
+
+
+def test_sums_to_one_over_every_event():
+  params = tf.random.stateless_normal([2, 4, 3], seed=[3, 4]) * 2
+  head_checks.check_discrete_sums_to_one(heads.Categorical(3), params, 3, (4,))
+
+
+def test_agrees_with_tfp_categorical():
+  logits = tf.random.stateless_normal([5, 7], seed=[0, 1])
+  x = tf.constant([0.0, 6.0, 3.0, 2.0, 1.0])
+  reference = tfd.Categorical(logits=logits).log_prob(tf.cast(x, tf.int32))
+  got = heads.Categorical(7).distribution(logits[:, tf.newaxis, :]).log_prob(x[:, tf.newaxis])
+  np.testing.assert_allclose(got.numpy(), reference.numpy(), rtol=1e-5)
+
+
+def test_sample_frequencies_match_probabilities():
+  head_checks.check_sample_frequencies(heads.Categorical(5), [0.0, 1.0, -1.0, 2.0, 0.5], 5)
+
+
+@pytest.mark.parametrize("bad", [5.0, -1.0, 1.5])
+def test_values_outside_classes_are_refused(bad):
+  with pytest.raises(tf.errors.InvalidArgumentError, match=r"Categorical\(num_classes=5\)"):
+    heads.Categorical(5).log_prob(tf.constant([[bad]]), tf.zeros([1, 1, 5]))
+
+
+def test_wrong_param_count_is_named():
+  with pytest.raises(ValueError, match="num_classes=5"):
+    heads.Categorical(5).distribution(tf.zeros([1, 2, 4]))
+
+
+def test_needs_two_classes():
+  with pytest.raises(ValueError, match="num_classes >= 2"):
+    heads.Categorical(1)

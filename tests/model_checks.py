@@ -1,0 +1,115 @@
+"""The checks every tfgen model gets, shared by the model tests.
+
+1. output shape; 2. one fit step; 3. the same seed gives the same sample;
+4. conditioned sampling keeps the given entries; 5. .keras save/load in safe mode.
+Also: exact normalisation over a tiny space, and the autoregressive property
+checked with gradients.
+"""
+
+import itertools
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def check_output_shape(model, x, expected_shape):
+  output = model(x)
+  assert tuple(output.shape) == tuple(expected_shape), (output.shape, expected_shape)
+  return output
+
+
+def check_fit_step(model, x):
+  """One fit step on `x` gives a finite loss and changes the weights."""
+  model.compile(optimizer=keras.optimizers.Adam(1e-2))
+  model(x)
+  before = [weight.numpy() for weight in model.trainable_weights]
+  history = model.fit(x, epochs=1, batch_size=len(x), verbose=0, shuffle=False)
+  loss = history.history["loss"][0]
+  assert np.isfinite(loss), loss
+  changed = [not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights)]
+  assert any(changed), "fit did not change any weight"
+  return loss
+
+
+def check_seeded_sampling(model, num_samples=4):
+  first = model.sample(num_samples, seed=7).numpy()
+  again = model.sample(num_samples, seed=7).numpy()
+  other = model.sample(num_samples, seed=8).numpy()
+  np.testing.assert_array_equal(first, again)
+  assert first.shape == (num_samples,) + tuple(model.event_shape)
+  assert not np.array_equal(first, other), "different seeds gave the same samples"
+  return first
+
+
+def check_conditioned_sampling(model, given, mask):
+  """Sampling with `conditioned_on=given` keeps every entry where mask is 1."""
+  samples = model.sample(len(given), conditioned_on=given, mask=mask, seed=3).numpy()
+  mask = np.broadcast_to(mask, samples.shape).astype(bool)
+  np.testing.assert_array_equal(samples[mask], np.asarray(given)[mask])
+  return samples
+
+
+def check_save_load(model, x, tmp_path):
+  """A .keras round trip in safe mode keeps the config and log_prob."""
+  path = str(tmp_path / "model.keras")
+  model.save(path)
+  loaded = keras.saving.load_model(path, safe_mode=True)
+  assert type(loaded) is type(model)
+  assert loaded.get_config() == model.get_config()
+  np.testing.assert_allclose(loaded.log_prob(x).numpy(), model.log_prob(x).numpy(), rtol=1e-5,
+                             atol=1e-5)
+  return loaded
+
+
+def all_values(num_values, event_shape):
+  """Every configuration of a tiny discrete event: [num_values**D, *event_shape]."""
+  size = int(np.prod(event_shape))
+  grid = np.array(list(itertools.product(range(num_values), repeat=size)), dtype=np.float32)
+  return grid.reshape((-1,) + tuple(event_shape))
+
+
+def check_normalization(log_prob_fn, num_values, event_shape, atol=1e-5):
+  """sum_x p(x) over every configuration is 1 within `atol`."""
+  values = all_values(num_values, event_shape)
+  log_probs = np.concatenate([log_prob_fn(values[start:start + 4096]).numpy()
+                              for start in range(0, len(values), 4096)]).astype(np.float64)
+  total = np.exp(log_probs).sum()
+  assert abs(total - 1.0) < atol, f"probabilities sum to {total!r}, not 1"
+  return total
+
+
+def dependency_matrix(model, x):
+  """D[i, j] = 1 if the params of grid position i have a non-zero gradient w.r.t. input element j.
+
+  Returns [num_positions, num_input_elements] for one example x [1, *event_shape].
+  """
+  x = tf.convert_to_tensor(x, tf.float32)
+  num_positions = model.num_positions
+  with tf.GradientTape(persistent=True) as tape:
+    tape.watch(x)
+    params = tf.reshape(model(x), [num_positions, -1])
+    sums = [tf.reduce_sum(params[position]) for position in range(num_positions)]
+  rows = []
+  for total in sums:
+    gradient = tape.gradient(total, x)
+    rows.append(np.abs(np.reshape(gradient.numpy(), [-1])) > 0)
+  del tape
+  return np.array(rows)
+
+
+def check_autoregressive(model, x):
+  """Params at position o(t) depend on inputs only at positions o(1..t-1), checked with gradients.
+
+  Each position's input elements (element_size of them) share its place in the order.
+  """
+  order = model.sampling_order().numpy()
+  rank = np.empty_like(order)
+  rank[order] = np.arange(len(order))
+  element_rank = np.repeat(rank, model.element_size)
+  depends = dependency_matrix(model, x)
+  for position in range(model.num_positions):
+    seen = element_rank[depends[position]]
+    assert np.all(seen < rank[position]), (
+        f"position {position} (step {rank[position]}) depends on inputs at steps {sorted(set(seen))}")
+  return depends

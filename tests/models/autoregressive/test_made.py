@@ -1,0 +1,168 @@
+import itertools
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests import model_checks
+from tfgen import heads
+from tfgen.models import MADE
+
+
+def binary_data(num_examples, shape, seed=0):
+  return np.random.default_rng(seed).integers(0, 2, (num_examples,) + shape).astype(np.float32)
+
+
+def make_made(event_shape=(4, 4, 1), head=None, **kwargs):
+  kwargs.setdefault("hidden_units", [24, 24])
+  model = MADE(event_shape, head or heads.Bernoulli(), **kwargs)
+  model.build((None,) + tuple(event_shape))
+  return model
+
+
+# ---- the five checks every model gets ----------------------------------------
+
+def test_output_shape():
+  model = make_made(head=heads.Categorical(3))
+  model_checks.check_output_shape(model, np.zeros((5, 4, 4, 1), np.float32), (5, 4, 4, 1, 3))
+
+
+def test_fit_step():
+  model_checks.check_fit_step(make_made(), binary_data(16, (4, 4, 1)))
+
+
+def test_same_seed_same_sample():
+  model_checks.check_seeded_sampling(make_made(ordering="random", seed=3))
+
+
+def test_conditioned_sampling_keeps_given_entries():
+  model = make_made(ordering="random", seed=1)
+  given = binary_data(4, (4, 4, 1), seed=5)
+  mask = np.zeros((4, 4, 4, 1), np.float32)
+  mask[:, :2] = 1.0
+  model_checks.check_conditioned_sampling(model, given, mask)
+
+
+def test_save_load_round_trip(tmp_path):
+  model = make_made(head=heads.Categorical(3), ordering="random", direct_connection=True, seed=4)
+  x = np.random.default_rng(1).integers(0, 3, (6, 4, 4, 1)).astype(np.float32)
+  loaded = model_checks.check_save_load(model, x, tmp_path)
+  np.testing.assert_array_equal(loaded.sampling_order().numpy(), model.sampling_order().numpy())
+
+
+# ---- exact normalisation ------------------------------------------------------
+
+@pytest.mark.parametrize("ordering", ["natural", "random"])
+def test_ten_binary_inputs_sum_to_one(ordering):
+  model = make_made((10,), ordering=ordering, hidden_units=[16, 16], direct_connection=True, seed=2)
+  model_checks.check_normalization(model.log_prob, 2, (10,), atol=1e-5)
+
+
+def test_categorical_sums_to_one():
+  model = make_made((5,), heads.Categorical(3), ordering="random", seed=6)
+  model_checks.check_normalization(model.log_prob, 3, (5,), atol=1e-5)
+
+
+def test_coupled_logistic_mixture_sums_to_one():
+  head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=3, coupled_channels=2)
+  model = make_made((1, 2, 2), head, ordering="random", seed=1)
+  assert model.num_positions == 2 and model.element_size == 2
+  model_checks.check_normalization(model.log_prob, 3, (1, 2, 2), atol=1e-5)
+
+
+# ---- the autoregressive property, with gradients ------------------------------
+
+@pytest.mark.parametrize("ordering,hidden_degrees,direct", [
+    ("natural", "random", False), ("random", "random", True), ("random", "equal", False)])
+def test_outputs_depend_only_on_earlier_inputs(ordering, hidden_degrees, direct):
+  model = make_made((3, 3, 1), ordering=ordering, hidden_degrees=hidden_degrees,
+                    direct_connection=direct, seed=9)
+  x = tf.random.stateless_uniform((1, 3, 3, 1), seed=[1, 1])
+  depends = model_checks.check_autoregressive(model, x)
+  order = model.sampling_order().numpy()
+  # The last position in the order sees every other input: the check is not vacuous.
+  assert depends[order[-1]].sum() == 8
+
+
+def test_autoregressive_check_fails_on_a_broken_mask():
+  model = make_made((6,), hidden_units=[16], hidden_degrees="equal")
+  broken = np.ones(model.output_layer.mask.shape, np.float32)
+  model.output_layer.set_mask(broken)
+  with pytest.raises(AssertionError, match="depends on inputs"):
+    model_checks.check_autoregressive(model, tf.random.stateless_uniform((1, 6), seed=[2, 2]))
+
+
+def test_normalization_check_fails_on_a_broken_mask():
+  model = make_made((6,), hidden_units=[16], hidden_degrees="equal", direct_connection=True)
+  model.direct_layer.set_mask(np.ones(model.direct_layer.mask.shape, np.float32))
+  with pytest.raises(AssertionError, match="sum to"):
+    model_checks.check_normalization(model.log_prob, 2, (6,))
+
+
+def test_coupled_pixels_see_only_earlier_pixels():
+  head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=4, coupled_channels=3)
+  model = make_made((2, 2, 3), head, ordering="random", seed=3)
+  model_checks.check_autoregressive(model, tf.random.stateless_uniform((1, 2, 2, 3), seed=[3, 3]))
+
+
+# ---- sampling matches the model -----------------------------------------------
+
+def test_first_pixel_marginal_matches_its_probability():
+  model = make_made((5,), hidden_units=[8])
+  first = int(model.sampling_order().numpy()[0])
+  logit = float(model(np.zeros((1, 5), np.float32)).numpy()[0, first, 0])
+  probability = 1.0 / (1.0 + np.exp(-logit))
+  draws = model.sample(4000, seed=12).numpy()[:, first]
+  assert abs(draws.mean() - probability) < 4 * np.sqrt(probability * (1 - probability) / 4000)
+
+
+def test_samples_follow_the_joint_distribution():
+  model = make_made((3,), hidden_units=[8], direct_connection=True, seed=5)
+  x = model_checks.all_values(2, (3,))
+  probs = np.exp(model.log_prob(x).numpy())
+  draws = model.sample(6000, seed=21).numpy().astype(int)
+  counts = np.bincount(draws @ np.array([4, 2, 1]), minlength=8)
+  expected = probs * 6000
+  statistic = ((counts - expected) ** 2 / expected).sum()
+  import scipy.stats  # pylint: disable=import-outside-toplevel
+  assert statistic < scipy.stats.chi2.ppf(0.999, df=7), (counts, expected)
+
+
+# ---- bad input ----------------------------------------------------------------
+
+def test_wrong_event_size_names_both_sizes():
+  model = make_made((4, 4, 1))
+  with pytest.raises(ValueError, match=r"expects examples of shape \(4, 4, 1\) \(16 values\), "
+                     r"got shape \(5, 5, 1\) \(25 values\)"):
+    model.log_prob(np.zeros((2, 5, 5, 1), np.float32))
+
+
+def test_non_binary_input_is_refused():
+  model = make_made((4,))
+  with pytest.raises(tf.errors.InvalidArgumentError, match="Bernoulli head"):
+    model.log_prob(np.array([[0, 1, 0.5, 1]], np.float32))
+
+
+def test_categorical_value_out_of_range_is_refused():
+  model = make_made((4,), heads.Categorical(3))
+  with pytest.raises(tf.errors.InvalidArgumentError, match="values > 2"):
+    model.log_prob(np.array([[0, 1, 3, 1]], np.float32))
+
+
+def test_sampling_arguments_are_checked():
+  model = make_made((4,))
+  with pytest.raises(ValueError, match="needs a mask"):
+    model.sample(2, conditioned_on=np.zeros((2, 4)))
+  with pytest.raises(ValueError, match="must have shape"):
+    model.sample(2, conditioned_on=np.zeros((3, 4)), mask=np.ones(4))
+  with pytest.raises(ValueError, match="temperature"):
+    model.sample(2, temperature=0.0)
+  with pytest.raises(ValueError, match="num_samples"):
+    model.sample(0)
+
+
+def test_constructor_arguments_are_checked():
+  with pytest.raises(ValueError, match="ordering"):
+    MADE((4,), heads.Bernoulli(), ordering="zigzag")
+  with pytest.raises(ValueError, match="hidden layer"):
+    MADE((4,), heads.Bernoulli(), hidden_units=[])

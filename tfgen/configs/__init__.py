@@ -1,0 +1,1 @@
+"""Config files for `python -m tfgen.train --config=tfgen/configs/NAME.py`."""

@@ -1,0 +1,36 @@
+"""The sections every training config shares, with their defaults."""
+
+import ml_collections
+
+
+def base_config():
+  """A config with every field the training binary reads; configs override some."""
+  config = ml_collections.ConfigDict()
+  config.seed = 0  # Seeds weight initialisation and the shuffling of training data.
+
+  config.data = ml_collections.ConfigDict()
+  config.data.name = "digits"  # A tfgen.data.load name (digits, binarized_mnist, names, ...).
+  config.data.path = ""  # A local file or folder to read instead of TFDS; "" = the default source.
+  config.data.data_dir = ""  # TFDS data folder; "" = TFDS's default.
+  config.data.batch_size = 64  # Examples per training step.
+
+  config.model = ml_collections.ConfigDict()
+  config.model.name = "made"  # A key of tfgen.models.registry.MODELS; other fields go to its constructor.
+
+  config.head = ml_collections.ConfigDict()
+  config.head.name = "bernoulli"  # A tfgen.heads.get name; K or the bin count comes from the data.
+
+  config.optimizer = ml_collections.ConfigDict()
+  config.optimizer.name = "adam"  # "adam" or "adamw".
+  config.optimizer.learning_rate = 1e-3  # Peak learning rate.
+  config.optimizer.schedule = "cosine"  # "constant", or "cosine" decay to 1% over the whole run.
+  config.optimizer.warmup_steps = 0  # Linear warm-up steps before the schedule.
+  config.optimizer.weight_decay = 0.0  # Decoupled weight decay (adamw only).
+  config.optimizer.clipnorm = 0.0  # Clip each gradient's norm to this; 0 = no clipping.
+
+  config.training = ml_collections.ConfigDict()
+  config.training.num_epochs = 20  # Passes over the training split.
+  config.training.steps_per_backup = 0  # Back up every N steps for resuming; 0 = every epoch.
+  config.training.early_stopping_patience = 0  # Stop after N epochs without a better val loss; 0 = off.
+  config.training.distribution = "default"  # "default" (one device) or "mirrored" (tf.distribute).
+  return config

@@ -1,0 +1,28 @@
+"""MADE on the embedded 8x8 digits, 17 grey levels, Categorical head: the demo's model.
+
+  python -m tfgen.train --config=tfgen/configs/made_digits.py --workdir=runs/made_digits
+"""
+
+from tfgen.configs import common
+
+
+def get_config():
+  config = common.base_config()
+  config.data.name = "digits"  # scikit-learn's 1797 digits, split 70/15/15 by a fixed permutation.
+  config.data.batch_size = 32  # Small data: small batches, more steps.
+
+  config.model.hidden_units = (512, 512)  # Two masked hidden layers.
+  config.model.ordering = "natural"  # Row-major pixel order.
+  config.model.hidden_degrees = "random"  # Hidden-unit degrees drawn as in the MADE paper.
+  config.model.direct_connection = True  # Masked input -> output weights as well.
+  config.model.activation = "relu"  # Hidden activation.
+  config.model.seed = 0  # Seeds the ordering and the hidden degrees.
+
+  config.head.name = "categorical"  # Softmax over the 17 grey levels of each pixel.
+
+  config.optimizer.learning_rate = 2e-3  # Peak learning rate of Adam.
+  config.optimizer.schedule = "cosine"  # Cosine decay over the run.
+  config.optimizer.clipnorm = 1.0  # Gradient-norm clipping.
+
+  config.training.num_epochs = 40  # About a minute on 2 CPU cores.
+  return config

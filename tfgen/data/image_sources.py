@@ -1,0 +1,155 @@
+"""Image datasets as numpy arrays: digits, binarized MNIST, MNIST.
+
+Each function returns (images [N, H, W, 1] uint8, labels [N] int64 or None, source).
+"""
+
+import gzip
+import os
+import zipfile
+
+import numpy as np
+
+from tfgen.data.data_error import DataError
+from tfgen.data.tfds_source import load_tfds_arrays
+
+SPLITS = ("train", "valid", "test")
+# Fractions of scikit-learn's 1797 digits in train and valid; the rest is test.
+_DIGITS_FRACTIONS = (0.7, 0.15)
+# MNIST's test class counts; the fixed binarized test set is sorted by class.
+MNIST_TEST_CLASS_COUNTS = (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009)
+_BINARIZED_MNIST_FILES = {"train": "binarized_mnist_train.amat",
+                          "valid": "binarized_mnist_valid.amat",
+                          "test": "binarized_mnist_test.amat"}
+
+
+def check_split(split):
+  if split not in SPLITS:
+    raise DataError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+
+
+def digits(split, binarize=False):
+  """scikit-learn's 8x8 digits (values 0..16), split 70/15/15 by a fixed permutation."""
+  check_split(split)
+  from sklearn.datasets import load_digits  # pylint: disable=import-outside-toplevel
+  data = load_digits()
+  images = data.images.astype(np.uint8)
+  order = np.random.default_rng(0).permutation(len(images))
+  num_train = int(round(_DIGITS_FRACTIONS[0] * len(images)))
+  num_valid = int(round(_DIGITS_FRACTIONS[1] * len(images)))
+  bounds = {"train": (0, num_train), "valid": (num_train, num_train + num_valid),
+            "test": (num_train + num_valid, len(images))}
+  start, stop = bounds[split]
+  chosen = order[start:stop]
+  images = images[chosen]
+  if binarize:
+    images = (images >= 8).astype(np.uint8)
+  return images[..., np.newaxis], data.target[chosen].astype(np.int64), "scikit-learn load_digits"
+
+
+def _check_binary_images(array, where):
+  if array.ndim != 2 or array.shape[1] != 784:
+    raise DataError(f"{where}: expected binarized MNIST rows of 784 values, got shape {array.shape}")
+  if not np.isin(array, (0, 1)).all():
+    raise DataError(f"{where}: binarized MNIST holds only 0 and 1, found other values")
+  return array.astype(np.uint8).reshape(-1, 28, 28, 1)
+
+
+def _read_npz(path, key):
+  if not os.path.exists(path):
+    raise DataError(f"{path}: no such file")
+  try:
+    with np.load(path, allow_pickle=False) as archive:
+      if key not in archive.files:
+        raise DataError(f"{path}: no array {key!r} (has {', '.join(archive.files)})")
+      return archive[key]
+  except DataError:
+    raise
+  except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+    raise DataError(f"{path}: not a readable .npz, truncated or corrupt ({error})") from None
+
+
+def _read_amat(path):
+  if not os.path.exists(path):
+    raise DataError(f"{path}: no such file")
+  try:
+    return np.loadtxt(path, dtype=np.float32, ndmin=2)
+  except ValueError as error:
+    raise DataError(f"{path}: not a whitespace-separated .amat matrix ({error})") from None
+
+
+def binarized_mnist(split, path=None, data_dir=None):
+  """The fixed binarized MNIST (50k/10k/10k) of Larochelle & Murray.
+
+  Args:
+    path: a `.npz` with arrays train/valid/test of shape [N, 784] (the layout of
+      shared/data/binarized_mnist.npz), or a folder with that file or with
+      Larochelle's binarized_mnist_{train,valid,test}.amat. None: TFDS.
+    data_dir: TFDS data folder.
+  """
+  check_split(split)
+  labels = None
+  if split == "test":
+    labels = np.repeat(np.arange(10), MNIST_TEST_CLASS_COUNTS).astype(np.int64)
+  if path:
+    if os.path.isdir(path):
+      npz = os.path.join(path, "binarized_mnist.npz")
+      if os.path.exists(npz):
+        path = npz
+      else:
+        amat = os.path.join(path, _BINARIZED_MNIST_FILES[split])
+        if not os.path.exists(amat):
+          raise DataError(f"{path}: holds neither binarized_mnist.npz nor {_BINARIZED_MNIST_FILES[split]}")
+        return _check_binary_images(_read_amat(amat), amat), labels, amat
+    if path.endswith(".amat"):
+      return _check_binary_images(_read_amat(path), path), labels, path
+    images = _check_binary_images(_read_npz(path, split), f"{path}[{split}]")
+    return images, labels, path
+  tfds_split = {"train": "train", "valid": "validation", "test": "test"}[split]
+  arrays = load_tfds_arrays("binarized_mnist", tfds_split, data_dir,
+                            "--config.data.path=FILE.npz or a folder of .amat files")
+  images = arrays["image"].astype(np.uint8).reshape(-1, 28, 28, 1)
+  return images, labels, "tfds:binarized_mnist"
+
+
+def _read_idx(path, expected_magic):
+  if not os.path.exists(path):
+    raise DataError(f"{path}: no such file")
+  try:
+    with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as handle:
+      data = handle.read()
+  except (OSError, EOFError) as error:
+    raise DataError(f"{path}: not a readable idx file, truncated or corrupt ({error})") from None
+  if len(data) < 8:
+    raise DataError(f"{path}: too short for an idx header")
+  magic = int.from_bytes(data[:4], "big")
+  if magic != expected_magic:
+    raise DataError(f"{path}: idx magic number {magic}, expected {expected_magic}")
+  num_dims = magic & 0xFF
+  dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(num_dims)]
+  body = data[4 + 4 * num_dims:]
+  if len(body) != int(np.prod(dims)):
+    raise DataError(f"{path}: {len(body)} bytes of data, header promises {int(np.prod(dims))}")
+  return np.frombuffer(body, dtype=np.uint8).reshape(dims)
+
+
+def mnist(split, path=None, data_dir=None):
+  """MNIST with 256 grey levels: train = first 50k of the 60k, valid = last 10k.
+
+  Args:
+    path: a folder with the idx files (train-images-idx3-ubyte.gz, ...); None: TFDS.
+  """
+  check_split(split)
+  if path:
+    prefix = "t10k" if split == "test" else "train"
+    images = _read_idx(os.path.join(path, f"{prefix}-images-idx3-ubyte.gz"), 2051)
+    labels = _read_idx(os.path.join(path, f"{prefix}-labels-idx1-ubyte.gz"), 2049).astype(np.int64)
+    source = path
+  else:
+    arrays = load_tfds_arrays("mnist", "test" if split == "test" else "train", data_dir,
+                              "--config.data.path=FOLDER with the idx .gz files")
+    images, labels, source = arrays["image"][..., 0], arrays["label"].astype(np.int64), "tfds:mnist"
+  if split == "train":
+    images, labels = images[:50000], labels[:50000]
+  elif split == "valid":
+    images, labels = images[50000:], labels[50000:]
+  return images.reshape(-1, 28, 28, 1), labels, source

@@ -1,0 +1,106 @@
+"""`load(name, split)`: every tfgen dataset as a batched, prefetched tf.data pipeline."""
+
+import numpy as np
+import tensorflow as tf
+
+from tfgen.data import image_sources
+from tfgen.data import text_sources
+from tfgen.data.data_error import DataError
+from tfgen.data.dataset_info import DatasetInfo
+
+IMAGE_DATASETS = {
+    # name: (values per pixel, loader(split, path, data_dir))
+    "digits": (17, lambda split, path, data_dir: image_sources.digits(split)),
+    "binarized_digits": (2, lambda split, path, data_dir: image_sources.digits(split, binarize=True)),
+    "binarized_mnist": (2, image_sources.binarized_mnist),
+    "mnist": (256, image_sources.mnist),
+}
+TEXT_DATASETS = ("names", "tiny_shakespeare", "text:<path>")
+
+
+def names():
+  """The dataset names `load` knows."""
+  return sorted(IMAGE_DATASETS) + list(TEXT_DATASETS)
+
+
+def _text(name, path, data_dir):
+  if name.startswith("text:"):
+    return text_sources.text_file(name[len("text:"):] or path)
+  if name == "names":
+    return text_sources.names(path or None)
+  if name == "tiny_shakespeare":
+    return text_sources.tiny_shakespeare(path, data_dir)
+  raise DataError(f"unknown dataset {name!r}; known: {', '.join(names())}")
+
+
+def _finish(dataset, split, batch_size, shuffle, seed, drop_remainder, num_examples):
+  if shuffle is None:
+    shuffle = split == "train"
+  if shuffle:
+    dataset = dataset.shuffle(min(num_examples, 60000), seed=seed, reshuffle_each_iteration=True)
+  return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=None, seed=0,
+         with_labels=False, sequence_length=64, drop_remainder=False):
+  """Loads a dataset split as (tf.data.Dataset, DatasetInfo).
+
+  Images come as float32 [batch, H, W, 1] holding integer values 0..num_values-1;
+  text as int32 [batch, sequence_length] character ids (non-overlapping windows).
+
+  Args:
+    name: "digits" (embedded, 8x8, 17 levels), "binarized_digits", "binarized_mnist"
+      (fixed 50k/10k/10k), "mnist", "names" (embedded census names),
+      "tiny_shakespeare" or "text:<path>".
+    split: "train", "valid" or "test" (text: "test" is the validation text).
+    batch_size: examples per batch.
+    path: a local file or folder to read instead of TFDS (see each source).
+    data_dir: TFDS data folder.
+    shuffle: shuffle examples (default: only the train split).
+    seed: shuffle seed.
+    with_labels: yield (x, label) pairs where the data has labels.
+    sequence_length: text window length.
+    drop_remainder: drop a last partial batch.
+
+  Raises:
+    DataError: one line naming the file or dataset and the problem.
+
+  Example:
+    dataset, info = tfgen.data.load("binarized_digits", "train", batch_size=32)
+    info.shape, info.num_values   # (8, 8, 1), 2
+  """
+  if int(batch_size) < 1:
+    raise DataError(f"batch_size must be >= 1, got {batch_size}")
+  path = path or None
+  if name in IMAGE_DATASETS:
+    num_values, source_fn = IMAGE_DATASETS[name]
+    images, labels, source = source_fn(split, path, data_dir)
+    if with_labels and labels is None:
+      raise DataError(f"{name} has no labels for the {split} split")
+    info = DatasetInfo(name=name, split=split, shape=tuple(images.shape[1:]), num_values=num_values,
+                       num_examples=len(images), num_classes=10 if labels is not None else None,
+                       source=source)
+    tensors = (images, labels) if with_labels else images
+    dataset = tf.data.Dataset.from_tensor_slices(tensors)
+    to_float = lambda x: tf.cast(x, tf.float32)
+    dataset = dataset.map((lambda x, y: (to_float(x), y)) if with_labels else to_float)
+    return _finish(dataset, split, int(batch_size), shuffle, seed, drop_remainder, len(images)), info
+  if split not in image_sources.SPLITS:
+    raise DataError(f"unknown split {split!r}; use one of {', '.join(image_sources.SPLITS)}")
+  if with_labels:
+    raise DataError(f"{name} is text and has no labels")
+  train_text, valid_text, source = _text(name, path, data_dir)
+  vocabulary = "".join(sorted(set(train_text) | set(valid_text)))
+  text = train_text if split == "train" else valid_text
+  lookup = {char: index for index, char in enumerate(vocabulary)}
+  ids = np.fromiter((lookup[char] for char in text), dtype=np.int32, count=len(text))
+  sequence_length = int(sequence_length)
+  num_windows = len(ids) // sequence_length
+  if num_windows < 1:
+    raise DataError(f"{name} {split}: {len(ids)} characters, fewer than one window of "
+                    f"{sequence_length}; lower sequence_length")
+  windows = ids[:num_windows * sequence_length].reshape(num_windows, sequence_length)
+  info = DatasetInfo(name=name, split=split, shape=(sequence_length,), num_values=len(vocabulary),
+                     num_examples=num_windows, vocabulary=vocabulary, source=source)
+  dataset = tf.data.Dataset.from_tensor_slices(windows)
+  return _finish(dataset, split, int(batch_size), shuffle, seed, drop_remainder, num_windows), info

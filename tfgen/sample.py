@@ -1,0 +1,29 @@
+r"""Draws samples from a trained workdir and writes a grid image.
+
+  python -m tfgen.sample --workdir=runs/made --num_samples=64 --output=samples.png [--seed=0]
+"""
+
+from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)
+
+from absl import app
+from absl import flags
+
+
+_WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tfgen.train.")
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 64, "Number of samples.")
+_OUTPUT = flags.DEFINE_string("output", None, "PNG file for the grid.")
+_SEED = flags.DEFINE_integer("seed", None, "Seed; the same seed gives the same samples.")
+_TEMPERATURE = flags.DEFINE_float("temperature", 1.0, "Sampling temperature (> 0).")
+flags.mark_flags_as_required(["workdir", "output"])
+
+
+def main(argv):
+  del argv
+  from tfgen.training import sample_lib  # pylint: disable=import-outside-toplevel
+  binary.run_main("tfgen.sample", lambda: sample_lib.sample(
+      _WORKDIR.value, _NUM_SAMPLES.value, _OUTPUT.value, _SEED.value, _TEMPERATURE.value))
+  print(f"wrote {_NUM_SAMPLES.value} samples to {_OUTPUT.value}")
+
+
+if __name__ == "__main__":
+  app.run(main)

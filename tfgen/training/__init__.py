@@ -1,0 +1,1 @@
+"""Training, sampling and evaluation libraries behind the tfgen binaries."""

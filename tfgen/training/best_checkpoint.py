@@ -1,0 +1,40 @@
+"""Keeps the weights with the lowest validation loss, written atomically."""
+
+import math
+import os
+
+import keras
+
+from tfgen.utils import atomic
+
+
+class BestCheckpoint(keras.callbacks.Callback):
+  """Saves `path` (a .weights.h5) whenever `monitor` improves, with a JSON record beside it.
+
+  The record (`path` with .json instead of .weights.h5) holds the epoch and the
+  value, and carries the best value across resumed runs.
+
+  Args:
+    path: where the weights go, ending in .weights.h5.
+    monitor: the logged value to minimise.
+  """
+
+  def __init__(self, path, monitor="val_loss"):
+    super().__init__()
+    if not path.endswith(".weights.h5"):
+      raise ValueError(f"BestCheckpoint path must end in .weights.h5, got {path}")
+    self.path = path
+    self.record_path = path[:-len(".weights.h5")] + ".json"
+    self.monitor = monitor
+    self.best = math.inf
+    if os.path.exists(self.record_path):
+      self.best = float(atomic.read_json(self.record_path)[monitor])
+
+  def on_epoch_end(self, epoch, logs=None):
+    value = (logs or {}).get(self.monitor)
+    if value is None or not math.isfinite(value) or value >= self.best:
+      return
+    self.best = float(value)
+    with atomic.atomic_path(self.path) as temporary:
+      self.model.save_weights(temporary, overwrite=True)
+    atomic.write_json(self.record_path, {"epoch": epoch + 1, self.monitor: self.best})

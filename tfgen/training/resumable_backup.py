@@ -1,0 +1,41 @@
+"""BackupAndRestore whose every write is atomic."""
+
+import json
+import os
+
+import keras
+
+from tfgen.utils.atomic import atomic_path
+
+
+class ResumableBackup(keras.callbacks.BackupAndRestore):
+  """Keras' BackupAndRestore, writing weights and metadata by rename.
+
+  A `kill -9` at any moment leaves the previous complete backup in place, so
+  rerunning the same training command continues from it. The backup is kept at
+  the end of training, so rerunning a finished command does no work.
+
+  Args:
+    backup_dir: folder of the backup.
+    save_freq: "epoch" or a number of training steps between backups.
+  """
+
+  def __init__(self, backup_dir, save_freq="epoch"):
+    super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+
+  def _save_model(self):
+    os.makedirs(self.backup_dir, exist_ok=True)
+    # Weights first: if the metadata write is lost, the next run repeats part of
+    # an epoch from slightly newer weights, which is harmless.
+    with atomic_path(self._weights_path) as temporary:
+      self.model.save_weights(temporary, overwrite=True)
+    with atomic_path(self._training_metadata_path) as temporary:
+      with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen}, handle)
+
+  def restored_epoch(self):
+    """The epoch training resumes at (0 for a fresh run)."""
+    if not os.path.exists(self._training_metadata_path):
+      return 0
+    with open(self._training_metadata_path, encoding="utf-8") as handle:
+      return int(json.load(handle)["epoch"])

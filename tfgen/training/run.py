@@ -1,0 +1,79 @@
+"""A training run's folder: its config, data metadata and checkpoints.
+
+  WORKDIR/config.json         the config and the data's metadata
+  WORKDIR/best.weights.h5     weights with the lowest validation loss (+ best.json)
+  WORKDIR/backup/             the latest state, for resuming
+  WORKDIR/history.csv         per-epoch losses; training_curves.png plots them
+  WORKDIR/logs/               TensorBoard
+"""
+
+import os
+
+import ml_collections
+
+from tfgen import data
+from tfgen import models
+from tfgen.utils import atomic
+
+CONFIG_FILE = "config.json"
+BEST_WEIGHTS = "best.weights.h5"
+
+
+def write_run_config(workdir, config, data_info):
+  """Writes WORKDIR/config.json; refuses a workdir holding a different run."""
+  path = os.path.join(workdir, CONFIG_FILE)
+  record = {"config": config.to_dict(), "data_info": data_info.to_dict()}
+  record = _jsonable(record)
+  if os.path.exists(path):
+    previous = atomic.read_json(path)
+    for section in ("data", "model", "head"):
+      if previous["config"].get(section) != record["config"].get(section):
+        raise ValueError(
+            f"{workdir} holds a run with a different {section} config; use a new --workdir "
+            f"or the same config to resume")
+  atomic.write_json(path, record)
+
+
+def _jsonable(value):
+  if isinstance(value, dict):
+    return {key: _jsonable(item) for key, item in value.items()}
+  if isinstance(value, (list, tuple)):
+    return [_jsonable(item) for item in value]
+  return value
+
+
+def read_run_config(workdir):
+  """(ConfigDict, DatasetInfo) of a run, or a ValueError naming what is missing."""
+  path = os.path.join(workdir, CONFIG_FILE)
+  if not os.path.isdir(workdir):
+    raise ValueError(f"{workdir}: no such workdir")
+  if not os.path.exists(path):
+    raise ValueError(f"{workdir}: no {CONFIG_FILE}, so not a tfgen.train workdir "
+                     f"(train first: python -m tfgen.train --config=... --workdir={workdir})")
+  try:
+    record = atomic.read_json(path)
+    info = dict(record["data_info"])
+  except (ValueError, KeyError) as error:
+    raise ValueError(f"{path}: corrupt run config ({error})") from None
+  info["shape"] = tuple(info["shape"])
+  return ml_collections.ConfigDict(record["config"]), data.DatasetInfo(**info)
+
+
+def load_model(workdir):
+  """Rebuilds the model from WORKDIR/config.json and loads the best weights.
+
+  Returns:
+    (model, config, data_info).
+  """
+  config, info = read_run_config(workdir)
+  weights = os.path.join(workdir, BEST_WEIGHTS)
+  if not os.path.exists(weights):
+    raise ValueError(f"{workdir}: no trained model yet ({BEST_WEIGHTS} is missing; "
+                     f"it is written after the first epoch)")
+  model = models.build(config.model, config.head, info)
+  model.build((None,) + tuple(info.shape))
+  try:
+    model.load_weights(weights)
+  except (OSError, ValueError) as error:
+    raise ValueError(f"{weights}: cannot load the weights ({error})") from None
+  return model, config, info

@@ -1,0 +1,98 @@
+"""Trains a model from a config with Keras fit, resumably, into a workdir."""
+
+import math
+import os
+import time
+
+import keras
+import tensorflow as tf
+
+from tfgen import data
+from tfgen import models
+from tfgen.training import run
+from tfgen.training.best_checkpoint import BestCheckpoint
+from tfgen.training.optimizers import build_optimizer
+from tfgen.training.resumable_backup import ResumableBackup
+from tfgen.utils import atomic
+from tfgen.utils import plots
+
+
+class _PlotCurves(keras.callbacks.Callback):
+  """Redraws training_curves.png from history.csv after every epoch."""
+
+  def __init__(self, csv_path, png_path, title):
+    super().__init__()
+    self.csv_path, self.png_path, self.title = csv_path, png_path, title
+
+  def on_epoch_end(self, epoch, logs=None):
+    if os.path.exists(self.csv_path):
+      plots.plot_training_curves(self.csv_path, self.png_path, self.title)
+
+
+def load_data(config, split, shuffle=None):
+  return data.load(config.data.name, split, batch_size=config.data.batch_size,
+                   path=config.data.path or None, data_dir=config.data.data_dir or None,
+                   shuffle=shuffle, seed=config.seed)
+
+
+def strategy_for(name):
+  """tf.distribute strategy: "default" (one device) or "mirrored" (all local devices)."""
+  if name == "default":
+    return tf.distribute.get_strategy()
+  if name == "mirrored":
+    return tf.distribute.MirroredStrategy()
+  raise ValueError(f"unknown distribution {name!r}; use 'default' or 'mirrored'")
+
+
+def train(config, workdir, verbose=1):
+  """Trains (or resumes) the run in `workdir`; returns a summary dict.
+
+  Rerunning the same command after an interruption resumes from the latest
+  backup; rerunning after it finished does no more training.
+
+  Args:
+    config: ml_collections.ConfigDict with seed, data, model, head, optimizer, training.
+    workdir: run folder (created).
+    verbose: Keras fit verbosity (1 = progress bar).
+  """
+  os.makedirs(workdir, exist_ok=True)
+  keras.utils.set_random_seed(config.seed)
+  train_data, info = load_data(config, "train")
+  valid_data, _ = load_data(config, "valid", shuffle=False)
+  run.write_run_config(workdir, config, info)
+
+  steps_per_epoch = math.ceil(info.num_examples / config.data.batch_size)
+  num_epochs = int(config.training.num_epochs)
+  with strategy_for(config.training.distribution).scope():
+    model = models.build(config.model, config.head, info)
+    model.build((None,) + tuple(info.shape))
+    model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs))
+
+  backup = ResumableBackup(os.path.join(workdir, "backup"),
+                           save_freq=int(config.training.steps_per_backup) or "epoch")
+  history_csv = os.path.join(workdir, "history.csv")
+  callbacks = [
+      backup,
+      BestCheckpoint(os.path.join(workdir, run.BEST_WEIGHTS)),
+      keras.callbacks.CSVLogger(history_csv, append=True),
+      keras.callbacks.TensorBoard(os.path.join(workdir, "logs")),
+      _PlotCurves(history_csv, os.path.join(workdir, "training_curves.png"),
+                  f"{config.model.name} on {info.name}"),
+  ]
+  if int(config.training.early_stopping_patience) > 0:
+    callbacks.append(keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=int(config.training.early_stopping_patience)))
+  resumed_from = backup.restored_epoch()
+  if verbose and resumed_from:
+    print(f"resuming {workdir} at epoch {resumed_from + 1} of {num_epochs}")
+  started = time.time()
+  model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
+            verbose=verbose, shuffle=False)
+  best = atomic.read_json(os.path.join(workdir, "best.json")) if os.path.exists(
+      os.path.join(workdir, "best.json")) else {}
+  summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,
+             "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
+             "best_val_nll_nats": best.get("val_loss"),
+             "minutes_this_run": round((time.time() - started) / 60.0, 2)}
+  atomic.write_json(os.path.join(workdir, "train_summary.json"), summary)
+  return summary

@@ -1,0 +1,1 @@
+"""Small helpers: atomic file writes, image grids, training-curve plots."""

@@ -1,0 +1,50 @@
+"""Atomic file writes: write to a temporary file in the same folder, then rename."""
+
+import contextlib
+import json
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+  """Yields a temporary path; on success it replaces `path` in one rename.
+
+  An interrupted write leaves the old file (or none), never a partial one.
+  The temporary name keeps `path`'s extension, so writers that check it work.
+  """
+  folder = os.path.dirname(os.path.abspath(path))
+  os.makedirs(folder, exist_ok=True)
+  base = os.path.basename(path)
+  handle, temporary = tempfile.mkstemp(prefix=f".{base}.", suffix=f".tmp{_extension(base)}",
+                                       dir=folder)
+  os.close(handle)
+  try:
+    yield temporary
+    os.replace(temporary, path)
+  finally:
+    if os.path.exists(temporary):
+      os.remove(temporary)
+
+
+def _extension(base):
+  # ".weights.h5" and ".keras" must survive for Keras' file-name checks.
+  for extension in (".weights.h5", ".keras", ".png", ".json", ".csv", ".md", ".html", ".wav"):
+    if base.endswith(extension):
+      return extension
+  return ""
+
+
+def write_text(path, text):
+  with atomic_path(path) as temporary:
+    with open(temporary, "w", encoding="utf-8") as handle:
+      handle.write(text)
+
+
+def write_json(path, value):
+  write_text(path, json.dumps(value, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path):
+  with open(path, encoding="utf-8") as handle:
+    return json.load(handle)
