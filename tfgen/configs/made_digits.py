@@ -11,7 +11,7 @@ def get_config():
   config.data.name = "digits"  # scikit-learn's 1797 digits, split 70/15/15 by a fixed permutation.
   config.data.batch_size = 32  # Small data: small batches, more steps.
 
-  config.model.hidden_units = (512, 512)  # Two masked hidden layers.
+  config.model.hidden_units = (256, 256)  # Two masked hidden layers (512 fits no better here).
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.hidden_degrees = "random"  # Hidden-unit degrees drawn as in the MADE paper.
   config.model.direct_connection = True  # Masked input -> output weights as well.

@@ -23,6 +23,12 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
   def __init__(self, backup_dir, save_freq="epoch"):
     super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
 
+  def on_epoch_end(self, epoch, logs=None):
+    # Also with a step frequency: the backup at an epoch's end says the epoch is done.
+    self._current_epoch = epoch + 1
+    self._last_batch_seen = 0
+    self._save_model()
+
   def _save_model(self):
     os.makedirs(self.backup_dir, exist_ok=True)
     # Weights first: if the metadata write is lost, the next run repeats part of

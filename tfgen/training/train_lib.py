@@ -83,7 +83,9 @@ def train(config, workdir, verbose=1):
     callbacks.append(keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=int(config.training.early_stopping_patience)))
   resumed_from = backup.restored_epoch()
-  if verbose and resumed_from:
+  if verbose and resumed_from >= num_epochs:
+    print(f"{workdir} has finished its {num_epochs} epochs; nothing to train")
+  elif verbose and resumed_from:
     print(f"resuming {workdir} at epoch {resumed_from + 1} of {num_epochs}")
   started = time.time()
   model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,

@@ -1,0 +1,1 @@
+"""Front ends for people, built on tfgen (tfgen never imports apps)."""

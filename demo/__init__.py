@@ -1,0 +1,1 @@
+"""`make demo`: the main job on embedded data, with a report."""
