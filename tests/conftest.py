@@ -17,3 +17,10 @@ def shared_data():
   if not SHARED_DATA.is_dir():
     pytest.skip(f"needs the shared data folder {SHARED_DATA} (absent here)")
   return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def fixed_seeds():
+  """Every test starts from the same Keras, TF, NumPy and Python seeds."""
+  import keras  # pylint: disable=import-outside-toplevel
+  keras.utils.set_random_seed(1234)

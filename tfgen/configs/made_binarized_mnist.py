@@ -1,4 +1,4 @@
-"""MADE, one hidden layer of 500 units, on the fixed binarized MNIST (50k/10k/10k).
+"""MADE, one hidden layer of 500 units and a direct connection, on the fixed binarized MNIST.
 
   python -m tfgen.train --config=tfgen/configs/made_binarized_mnist.py --workdir=runs/made_bmnist \
       --config.data.path=../shared/data/binarized_mnist.npz
@@ -17,13 +17,13 @@ def get_config():
   config.model.hidden_units = (500,)  # MADE paper: one hidden layer of 500 units.
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.hidden_degrees = "random"  # Hidden-unit degrees drawn as in the paper.
-  config.model.direct_connection = False  # The paper's 88.40 nats has no direct connection.
+  config.model.direct_connection = True  # Masked input -> output weights (the paper's 88.40 has none).
   config.model.activation = "relu"  # Hidden activation.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
 
   config.head.name = "bernoulli"  # One logit per pixel.
 
-  config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
+  config.optimizer.learning_rate = 5e-3  # Peak learning rate of Adam (1e-3 reached 103.6 nats in 20 epochs).
   config.optimizer.schedule = "cosine"  # Cosine decay over the run.
 
   config.training.num_epochs = 20  # About 10 s an epoch on 2 CPU cores.

@@ -5,7 +5,6 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from tfgen import data
 from tfgen.training import run
 
 
@@ -16,9 +15,7 @@ def evaluate(workdir, split="test", batch_size=500):
   nll_nats / (D ln 2) with D the number of values in one example.
   """
   model, config, info = run.load_model(workdir)
-  dataset, split_info = data.load(config.data.name, split, batch_size=batch_size,
-                                  path=config.data.path or None,
-                                  data_dir=config.data.data_dir or None, shuffle=False)
+  dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
   log_prob = tf.function(model.log_prob)
   total, count = 0.0, 0
   for batch in dataset:
@@ -28,5 +25,5 @@ def evaluate(workdir, split="test", batch_size=500):
   nll = -total / count
   dims = int(np.prod(info.shape))
   return {"model": config.model.name, "dataset": info.name, "split": split,
-          "num_examples": split_info.num_examples if count == split_info.num_examples else count,
+          "num_examples": count,
           "nll_nats": round(nll, 4), "bits_per_dim": round(nll / (dims * math.log(2.0)), 5)}

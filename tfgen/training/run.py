@@ -19,6 +19,13 @@ CONFIG_FILE = "config.json"
 BEST_WEIGHTS = "best.weights.h5"
 
 
+def load_split(config, split, batch_size=None, shuffle=None):
+  """The config's dataset split: (tf.data.Dataset, DatasetInfo)."""
+  return data.load(config.data.name, split, batch_size=batch_size or config.data.batch_size,
+                   path=config.data.path or None, data_dir=config.data.data_dir or None,
+                   shuffle=shuffle, seed=config.seed)
+
+
 def write_run_config(workdir, config, data_info):
   """Writes WORKDIR/config.json; refuses a workdir holding a different run."""
   path = os.path.join(workdir, CONFIG_FILE)

@@ -25,9 +25,8 @@ def complete(workdir, num_examples=8, seed=None, split="test", output=None):
   Writes rows of (original, given half, three completions) to `output`.
   Returns (originals, completions [3, num_examples, ...]).
   """
-  from tfgen.training.train_lib import load_data  # pylint: disable=import-outside-toplevel
   model, config, info = run.load_model(workdir)
-  dataset, _ = load_data(config, split, shuffle=False)
+  dataset, _ = run.load_split(config, split, shuffle=False)
   originals = next(iter(dataset.unbatch().batch(num_examples))).numpy()
   mask = np.zeros_like(originals)
   mask[:, :originals.shape[1] // 2] = 1.0

@@ -7,7 +7,6 @@ import time
 import keras
 import tensorflow as tf
 
-from tfgen import data
 from tfgen import models
 from tfgen.training import run
 from tfgen.training.best_checkpoint import BestCheckpoint
@@ -27,12 +26,6 @@ class _PlotCurves(keras.callbacks.Callback):
   def on_epoch_end(self, epoch, logs=None):
     if os.path.exists(self.csv_path):
       plots.plot_training_curves(self.csv_path, self.png_path, self.title)
-
-
-def load_data(config, split, shuffle=None):
-  return data.load(config.data.name, split, batch_size=config.data.batch_size,
-                   path=config.data.path or None, data_dir=config.data.data_dir or None,
-                   shuffle=shuffle, seed=config.seed)
 
 
 def strategy_for(name):
@@ -57,8 +50,8 @@ def train(config, workdir, verbose=1):
   """
   os.makedirs(workdir, exist_ok=True)
   keras.utils.set_random_seed(config.seed)
-  train_data, info = load_data(config, "train")
-  valid_data, _ = load_data(config, "valid", shuffle=False)
+  train_data, info = run.load_split(config, "train")
+  valid_data, _ = run.load_split(config, "valid", shuffle=False)
   run.write_run_config(workdir, config, info)
 
   steps_per_epoch = math.ceil(info.num_examples / config.data.batch_size)
