@@ -8,24 +8,12 @@ import numpy as np
 
 from tfgen import data
 from tfgen.configs import made_digits
+from tfgen.training import baselines
 from tfgen.training import evaluate_lib
 from tfgen.training import sample_lib
 from tfgen.training import train_lib
 from tfgen.utils import atomic
 from tfgen.utils import images
-
-
-def independent_pixel_baseline(dataset_name, num_values):
-  """Test NLL (nats) of independent per-pixel categoricals fit on train (add-one smoothing)."""
-  train = np.concatenate([batch.numpy() for batch in data.load(dataset_name, "train", 1000)[0]])
-  test = np.concatenate([batch.numpy() for batch in data.load(dataset_name, "test", 1000,
-                                                               shuffle=False)[0]])
-  train = train.reshape(len(train), -1).astype(int)
-  test = test.reshape(len(test), -1).astype(int)
-  counts = np.stack([np.bincount(train[:, pixel], minlength=num_values)
-                     for pixel in range(train.shape[1])]) + 1.0
-  log_probs = np.log(counts / counts.sum(axis=1, keepdims=True))
-  return float(-log_probs[np.arange(test.shape[1]), test].sum(axis=1).mean())
 
 
 def run(workdir, num_epochs=None):
@@ -39,7 +27,7 @@ def run(workdir, num_epochs=None):
   train_lib.train(config, run_dir, verbose=2)
   train_minutes = (time.time() - started) / 60.0
   result = evaluate_lib.evaluate(run_dir, "test")
-  baseline = independent_pixel_baseline(config.data.name, 17)
+  baseline = baselines.independent_pixel_nll(config.data.name, "test")["nll_nats"]
 
   sample_lib.sample(run_dir, 64, os.path.join(workdir, "made_samples.png"), seed=0)
   sample_lib.complete(run_dir, 8, seed=0, output=os.path.join(workdir, "made_completions.png"))
