@@ -80,36 +80,38 @@ def check_normalization(log_prob_fn, num_values, event_shape, atol=1e-5):
 
 
 def dependency_matrix(model, x):
-  """D[i, j] = 1 if the params of grid position i have a non-zero gradient w.r.t. input element j.
+  """D[i, j] = True if the params of grid position i have a non-zero gradient w.r.t. position j's input.
 
-  Returns [num_positions, num_input_elements] for one example x [1, *event_shape].
+  Gradients are taken w.r.t. the network's encoded input (`encode_inputs`:
+  scalars or one-hot features), so the check also covers one-hot inputs.
+  Returns [num_positions, num_positions] for one example x [1, *event_shape].
   """
-  x = tf.convert_to_tensor(x, tf.float32)
+  features = tf.convert_to_tensor(model.encode_inputs(x))
   num_positions = model.num_positions
   with tf.GradientTape(persistent=True) as tape:
-    tape.watch(x)
-    params = tf.reshape(model(x), [num_positions, -1])
+    tape.watch(features)
+    model.encode_inputs = lambda _: features  # Feed the watched features to the network.
+    try:
+      params = tf.reshape(model(x), [num_positions, -1])
+    finally:
+      del model.encode_inputs
     sums = [tf.reduce_sum(params[position]) for position in range(num_positions)]
   rows = []
   for total in sums:
-    gradient = tape.gradient(total, x)
-    rows.append(np.abs(np.reshape(gradient.numpy(), [-1])) > 0)
+    gradient = tape.gradient(total, features)
+    rows.append(np.abs(gradient.numpy()[0]).sum(axis=-1) > 0)
   del tape
   return np.array(rows)
 
 
 def check_autoregressive(model, x):
-  """Params at position o(t) depend on inputs only at positions o(1..t-1), checked with gradients.
-
-  Each position's input elements (element_size of them) share its place in the order.
-  """
+  """Params at position o(t) depend on inputs only at positions o(1..t-1), checked with gradients."""
   order = model.sampling_order().numpy()
   rank = np.empty_like(order)
   rank[order] = np.arange(len(order))
-  element_rank = np.repeat(rank, model.element_size)
   depends = dependency_matrix(model, x)
   for position in range(model.num_positions):
-    seen = element_rank[depends[position]]
+    seen = rank[depends[position]]
     assert np.all(seen < rank[position]), (
         f"position {position} (step {rank[position]}) depends on inputs at steps {sorted(set(seen))}")
   return depends

@@ -1,6 +1,6 @@
 """tfgen's models, and `build` to make one from a config."""
 
-from tfgen.models.autoregressive import MADE, AutoregressiveModel
+from tfgen.models.autoregressive import FVSBN, MADE, NADE, AutoregressiveModel
 from tfgen.models.registry import build
 
-__all__ = ["AutoregressiveModel", "MADE", "build"]
+__all__ = ["AutoregressiveModel", "FVSBN", "MADE", "NADE", "build"]

@@ -1,10 +1,14 @@
 """Builds a model from a config's `model` and `head` sections and the data's metadata."""
 
 from tfgen import heads
+from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
+from tfgen.models.autoregressive.nade import NADE
 
 MODELS = {
+    "fvsbn": FVSBN,
     "made": MADE,
+    "nade": NADE,
 }
 
 

@@ -10,6 +10,7 @@ import tensorflow as tf
 from tfgen import models
 from tfgen.training import run
 from tfgen.training.best_checkpoint import BestCheckpoint
+from tfgen.training.mask_cycler import MaskCycler
 from tfgen.training.optimizers import build_optimizer
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.utils import atomic
@@ -72,6 +73,8 @@ def train(config, workdir, verbose=1):
       _PlotCurves(history_csv, os.path.join(workdir, "training_curves.png"),
                   f"{config.model.name} on {info.name}"),
   ]
+  if getattr(model, "num_masks", 1) > 1:
+    callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
   if int(config.training.early_stopping_patience) > 0:
     callbacks.append(keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=int(config.training.early_stopping_patience)))

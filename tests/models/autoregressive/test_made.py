@@ -1,12 +1,13 @@
-import itertools
-
+import keras
 import numpy as np
 import pytest
+import scipy.stats
 import tensorflow as tf
 
 from tests import model_checks
 from tfgen import heads
 from tfgen.models import MADE
+from tfgen.training.mask_cycler import MaskCycler
 
 
 def binary_data(num_examples, shape, seed=0):
@@ -100,6 +101,14 @@ def test_normalization_check_fails_on_a_broken_mask():
     model_checks.check_normalization(model.log_prob, 2, (6,))
 
 
+def test_one_hot_inputs_see_only_earlier_positions():
+  model = make_made((3, 3), heads.Categorical(4), ordering="random", activation="tanh", seed=2)
+  assert model.input_encoding == "one_hot" and model.input_features == 4
+  x = np.random.default_rng(0).integers(0, 4, (1, 3, 3)).astype(np.float32)
+  depends = model_checks.check_autoregressive(model, x)
+  assert depends[model.sampling_order().numpy()[-1]].sum() == 8
+
+
 def test_coupled_pixels_see_only_earlier_pixels():
   head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=4, coupled_channels=3)
   model = make_made((2, 2, 3), head, ordering="random", seed=3)
@@ -125,7 +134,6 @@ def test_samples_follow_the_joint_distribution():
   counts = np.bincount(draws @ np.array([4, 2, 1]), minlength=8)
   expected = probs * 6000
   statistic = ((counts - expected) ** 2 / expected).sum()
-  import scipy.stats  # pylint: disable=import-outside-toplevel
   assert statistic < scipy.stats.chi2.ppf(0.999, df=7), (counts, expected)
 
 
@@ -167,3 +175,43 @@ def test_constructor_arguments_are_checked():
     MADE((4,), heads.Bernoulli(), ordering="zigzag")
   with pytest.raises(ValueError, match="hidden layer"):
     MADE((4,), heads.Bernoulli(), hidden_units=[])
+
+
+# ---- mask ensembles and connectivity-agnostic training ----------------------------
+
+def test_ensemble_log_prob_is_log_mean_of_per_mask_probabilities():
+  model = make_made((6,), hidden_units=[16, 16], ordering="random", num_masks=4, seed=3,
+                    direct_connection=True)
+  x = model_checks.all_values(2, (6,))
+  per_mask = []
+  for index in range(4):
+    model.use_mask(index)
+    per_mask.append(np.exp(model.log_prob(x).numpy().astype(np.float64)))
+  model.use_mask(1)
+  ensemble = model.ensemble_log_prob(x).numpy()
+  np.testing.assert_allclose(ensemble, np.log(np.mean(per_mask, axis=0)), atol=1e-5)
+  assert model.mask_index == 1  # Left as it was.
+  assert abs(np.exp(ensemble.astype(np.float64)).sum() - 1.0) < 1e-5
+  orders = {tuple(order) for order in [model.sampling_order().numpy()]}
+  model.use_mask(2)
+  orders.add(tuple(model.sampling_order().numpy()))
+  assert len(orders) == 2  # Random orderings differ between masks.
+
+
+def test_mask_cycler_changes_masks_during_fit_and_validates_on_mask_zero():
+  model = make_made((6,), hidden_units=[8], ordering="random", num_masks=3)
+  seen = []
+
+  class Record(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+      seen.append(("train", model.mask_index))
+
+    def on_test_batch_begin(self, batch, logs=None):
+      seen.append(("valid", model.mask_index))
+
+  x = binary_data(8, (6,))
+  model.compile(optimizer="adam")
+  model.fit(x, validation_data=(x,), batch_size=2, epochs=1, verbose=0,
+            callbacks=[MaskCycler(every_n_steps=1), Record()])
+  assert [index for kind, index in seen if kind == "train"] == [0, 1, 2, 0]
+  assert {index for kind, index in seen if kind == "valid"} == {0}

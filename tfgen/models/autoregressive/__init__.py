@@ -1,6 +1,8 @@
 """Autoregressive models: p(x) = prod_i p(x_i | x_<i)."""
 
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
+from tfgen.models.autoregressive.nade import NADE
 
-__all__ = ["AutoregressiveModel", "MADE"]
+__all__ = ["AutoregressiveModel", "FVSBN", "MADE", "NADE"]

@@ -21,12 +21,15 @@ class AutoregressiveModel(keras.Model):
   Args:
     event_shape: shape of one example, e.g. (28, 28, 1) or (784,).
     head: a `tfgen.heads.Head` (or its serialized config).
+    input_encoding: how a network sees x: "scalar" (the head's normalized
+      values), "one_hot" (K features per position, Categorical heads only) or
+      "auto" (one_hot for Categorical heads, else scalar).
   """
 
   # Whether `_sample_step` carries no state, so fully given positions may be skipped.
   _stateless_sampling = True
 
-  def __init__(self, event_shape, head, **kwargs):
+  def __init__(self, event_shape, head, input_encoding="auto", **kwargs):
     super().__init__(**kwargs)
     if isinstance(head, dict):
       head = keras.saving.deserialize_keras_object(head)
@@ -40,7 +43,18 @@ class AutoregressiveModel(keras.Model):
     self.grid_shape = self.params_shape[:-1]
     self.num_positions = int(np.prod(self.grid_shape))
     self.element_size = int(np.prod(self.event_shape)) // self.num_positions
+    if input_encoding not in ("auto", "scalar", "one_hot"):
+      raise ValueError(f"input_encoding must be 'auto', 'scalar' or 'one_hot', got {input_encoding!r}")
+    is_categorical = isinstance(head, heads_lib.Categorical)
+    if input_encoding == "one_hot" and not (is_categorical and self.element_size == 1):
+      raise ValueError("input_encoding='one_hot' needs a Categorical head with scalar elements")
+    if input_encoding == "auto":
+      input_encoding = "one_hot" if is_categorical and self.element_size == 1 else "scalar"
+    self.input_encoding = input_encoding
+    # Features per grid position that the network sees.
+    self.input_features = head.num_classes if input_encoding == "one_hot" else self.element_size
     self._compiled_sampler = None
+    self.position_degrees = None
 
   # ---- shapes and checks -------------------------------------------------
 
@@ -54,9 +68,28 @@ class AutoregressiveModel(keras.Model):
           f"({int(np.prod(self.event_shape))} values), got shape {given}"
           + (f" ({int(np.prod(given))} values)" if None not in given else ""))
 
+  def encode_inputs(self, x):
+    """x [batch, *event_shape] -> network input [batch, num_positions, input_features]."""
+    flat = tf.reshape(tf.convert_to_tensor(x, tf.float32), [-1, self.num_positions, self.element_size])
+    if self.input_encoding == "one_hot":
+      return tf.one_hot(tf.cast(flat[..., 0], tf.int32), self.input_features)
+    return self.head.normalize(flat)
+
+  def build_ordering(self, degrees):
+    """Stores each position's degree (1..N, its place in the order) as a saved weight.
+
+    Call from `build`; models that change their ordering later assign to it.
+    """
+    self.position_degrees = self.add_weight(
+        name="position_degrees", shape=(self.num_positions,), dtype="int32", initializer="zeros",
+        trainable=False)
+    self.position_degrees.assign(np.asarray(degrees, np.int32))
+
   def sampling_order(self):
     """int32 [num_positions]: the grid positions (row-major) in generation order."""
-    return tf.range(self.num_positions, dtype=tf.int32)
+    if self.position_degrees is None:
+      return tf.range(self.num_positions, dtype=tf.int32)
+    return tf.cast(tf.argsort(tf.convert_to_tensor(self.position_degrees)), tf.int32)
 
   # ---- likelihood --------------------------------------------------------
 
@@ -124,8 +157,11 @@ class AutoregressiveModel(keras.Model):
     del values
     return ()
 
-  def _sample_step(self, values, position, state):
-    """Params [batch, P] of the element at `position` given `values`: reruns the network."""
+  def _sample_step(self, values, step, position, state):
+    """Params [batch, P] of the element at `position` (the step-th drawn) given `values`.
+
+    The default reruns the whole network; cached models override it.
+    """
     params = tf.reshape(self(values, training=False),
                         [tf.shape(values)[0], self.num_positions, self.params_shape[-1]])
     return tf.gather(params, position, axis=1), state
@@ -139,7 +175,7 @@ class AutoregressiveModel(keras.Model):
 
     def draw(flat_values, state, step, position):
       current = tf.reshape(flat_values, tf.shape(values))
-      params, state = self._sample_step(current, position, state)
+      params, state = self._sample_step(current, step, position, state)
       step_seed = None if seed is None else tf.random.experimental.stateless_fold_in(seed, step)
       drawn = self.head.sample(params[:, tf.newaxis, :], step_seed, temperature)
       drawn = tf.reshape(drawn, [batch, 1, self.element_size])
@@ -161,7 +197,8 @@ class AutoregressiveModel(keras.Model):
   def get_config(self):
     config = super().get_config()
     config.update(event_shape=list(self.event_shape),
-                  head=keras.saving.serialize_keras_object(self.head))
+                  head=keras.saving.serialize_keras_object(self.head),
+                  input_encoding=self.input_encoding)
     return config
 
   @classmethod

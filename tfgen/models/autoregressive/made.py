@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgen.layers.masked_dense import MaskedDense
+from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 
@@ -25,11 +26,15 @@ class MADE(AutoregressiveModel):
     event_shape: shape of one example, e.g. (8, 8, 1).
     head: `tfgen.heads.Head`, e.g. Bernoulli() or Categorical(17).
     hidden_units: sizes of the hidden layers (one or more).
-    ordering: "natural" (row-major) or "random" (a permutation drawn from `seed`).
+    ordering: "natural" (row-major), "reverse" or "random" (a permutation from `seed`).
     hidden_degrees: "random" (as in the paper) or "equal" (spread evenly).
     direct_connection: add a masked input -> output layer.
     activation: hidden activation.
-    seed: seeds the ordering and hidden degrees.
+    seed: seeds the ordering and hidden degrees; mask m uses seed + m.
+    num_masks: M >= 1 connectivity patterns. With M > 1, training cycles through
+      them (order-agnostic training when ordering="random"; see
+      `tfgen.training.MaskCycler`) and `ensemble_log_prob` averages over them:
+        p(x) = (1/M) sum_m p_m(x).
 
   Example:
     model = MADE((8, 8, 1), tfgen.heads.Bernoulli(), hidden_units=[256])
@@ -43,13 +48,13 @@ class MADE(AutoregressiveModel):
 
   def __init__(self, event_shape, head, hidden_units=(500,), ordering="natural",
                hidden_degrees="random", direct_connection=False, activation="relu", seed=0,
-               **kwargs):
+               num_masks=1, **kwargs):
     super().__init__(event_shape, head, **kwargs)
     hidden_units = [int(units) for units in hidden_units]
     if not hidden_units or min(hidden_units) < 1:
       raise ValueError(f"MADE needs at least one hidden layer of >= 1 units, got {hidden_units}")
-    if ordering not in ("natural", "random"):
-      raise ValueError(f"ordering must be 'natural' or 'random', got {ordering!r}")
+    if ordering not in orderings.ORDERINGS:
+      raise ValueError(f"ordering must be one of {', '.join(orderings.ORDERINGS)}, got {ordering!r}")
     if hidden_degrees not in ("random", "equal"):
       raise ValueError(f"hidden_degrees must be 'random' or 'equal', got {hidden_degrees!r}")
     if self.num_positions < 2:
@@ -60,6 +65,12 @@ class MADE(AutoregressiveModel):
     self.direct_connection = bool(direct_connection)
     self.activation = activation
     self.seed = int(seed)
+    if int(num_masks) < 1:
+      raise ValueError(f"num_masks must be >= 1, got {num_masks}")
+    self.num_masks = int(num_masks)
+    self.mask_index = 0
+    self._masks = {}
+    self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
     self.hidden_layers = [MaskedDense(units, activation=activation, name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
@@ -68,7 +79,7 @@ class MADE(AutoregressiveModel):
                          if self.direct_connection else None)
 
   def build(self, input_shape=None):
-    input_size = int(np.prod(self.event_shape))
+    input_size = self.num_positions * self.input_features
     size = input_size
     for layer in self.hidden_layers:
       layer.build((None, size))
@@ -76,10 +87,7 @@ class MADE(AutoregressiveModel):
     self.output_layer.build((None, size))
     if self.direct_layer is not None:
       self.direct_layer.build((None, input_size))
-    # Degree 1..N of each grid position: where it comes in the ordering.
-    self.position_degrees = self.add_weight(
-        name="position_degrees", shape=(self.num_positions,), dtype="int32", initializer="zeros",
-        trainable=False)
+    self.build_ordering(np.zeros(self.num_positions, np.int32))
     self.set_masks(self.seed)
     self.built = True
 
@@ -87,10 +95,7 @@ class MADE(AutoregressiveModel):
     """(position degrees [N], hidden degrees per layer) for this ordering and seed."""
     rng = np.random.default_rng(seed)
     num_positions = self.num_positions
-    if self.ordering == "natural":
-      position_degrees = np.arange(1, num_positions + 1)
-    else:
-      position_degrees = rng.permutation(num_positions) + 1
+    position_degrees = orderings.position_degrees(self.ordering, num_positions, rng)
     hidden = []
     lowest = 1
     for units in self.hidden_units:
@@ -102,29 +107,64 @@ class MADE(AutoregressiveModel):
       lowest = int(degrees.min())
     return position_degrees, hidden
 
+  def make_masks(self, seed):
+    """(position degrees, [mask of each layer]) for the degrees drawn from `seed`."""
+    position_degrees, hidden = self.make_degrees(seed)
+    input_degrees = np.repeat(position_degrees, self.input_features)
+    output_degrees = np.repeat(position_degrees, self.params_shape[-1])
+    masks = []
+    below = input_degrees
+    for degrees in hidden:
+      masks.append(degrees[np.newaxis, :] >= below[:, np.newaxis])
+      below = degrees
+    masks.append(output_degrees[np.newaxis, :] > below[:, np.newaxis])
+    if self.direct_layer is not None:
+      masks.append(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
+    return position_degrees.astype(np.int32), masks
+
   def set_masks(self, seed):
     """Draws the ordering and hidden degrees from `seed` and sets every mask.
 
     Call it outside `call` (e.g. between steps, for order-agnostic training).
     """
-    position_degrees, hidden = self.make_degrees(seed)
-    input_degrees = np.repeat(position_degrees, self.element_size)
-    output_degrees = np.repeat(position_degrees, self.params_shape[-1])
-    below = input_degrees
-    for layer, degrees in zip(self.hidden_layers, hidden):
-      layer.set_mask(degrees[np.newaxis, :] >= below[:, np.newaxis])
-      below = degrees
-    self.output_layer.set_mask(output_degrees[np.newaxis, :] > below[:, np.newaxis])
+    if seed not in self._masks:
+      self._masks[seed] = self.make_masks(seed)
+    position_degrees, masks = self._masks[seed]
+    layers = self.hidden_layers + [self.output_layer]
     if self.direct_layer is not None:
-      self.direct_layer.set_mask(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
-    self.position_degrees.assign(position_degrees.astype(np.int32))
+      layers.append(self.direct_layer)
+    for layer, mask in zip(layers, masks):
+      layer.set_mask(mask)
+    self.position_degrees.assign(position_degrees)
 
-  def sampling_order(self):
-    return tf.cast(tf.argsort(tf.convert_to_tensor(self.position_degrees)), tf.int32)
+  def use_mask(self, index):
+    """Switches to connectivity pattern `index` in [0, num_masks)."""
+    index = int(index) % self.num_masks
+    self.set_masks(self.seed + index)
+    self.mask_index = index
+
+  def ensemble_log_prob(self, x, num_masks=None):
+    """log (1/M) sum_m p_m(x) over the first M masks (default num_masks): [batch].
+
+    Leaves the model on the mask it had.
+    """
+    num_masks = int(num_masks or self.num_masks)
+    current = self.mask_index
+    if self._compiled_log_prob is None:
+      self._compiled_log_prob = tf.function(self.log_prob)
+    log_prob = self._compiled_log_prob
+    try:
+      per_mask = []
+      for index in range(num_masks):
+        self.use_mask(index)
+        per_mask.append(log_prob(x))
+    finally:
+      self.use_mask(current)
+    return tf.reduce_logsumexp(tf.stack(per_mask), axis=0) - np.log(num_masks)
 
   def call(self, inputs):
     self.check_event_shape(inputs)
-    flat = tf.reshape(self.head.normalize(inputs), [-1, int(np.prod(self.event_shape))])
+    flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     hidden = flat
     for layer in self.hidden_layers:
       hidden = layer(hidden)
@@ -137,5 +177,5 @@ class MADE(AutoregressiveModel):
     config = super().get_config()
     config.update(hidden_units=list(self.hidden_units), ordering=self.ordering,
                   hidden_degrees=self.hidden_degrees, direct_connection=self.direct_connection,
-                  activation=self.activation, seed=self.seed)
+                  activation=self.activation, seed=self.seed, num_masks=self.num_masks)
     return config

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests import model_checks
+from tfgen import heads
+from tfgen.models import FVSBN
+
+
+def make_fvsbn(event_shape=(4, 4, 1), head=None, **kwargs):
+  model = FVSBN(event_shape, head or heads.Bernoulli(), **kwargs)
+  model.build((None,) + tuple(event_shape))
+  return model
+
+
+def test_output_shape():
+  model_checks.check_output_shape(make_fvsbn(), np.zeros((3, 4, 4, 1), np.float32), (3, 4, 4, 1, 1))
+
+
+def test_fit_step():
+  x = np.random.default_rng(0).integers(0, 2, (16, 4, 4, 1)).astype(np.float32)
+  model_checks.check_fit_step(make_fvsbn(l2=1e-3), x)
+
+
+def test_same_seed_same_sample():
+  model = make_fvsbn(ordering="random", seed=2)
+  model.linear.bias.assign(tf.random.stateless_normal(model.linear.bias.shape, seed=[1, 1]))
+  model_checks.check_seeded_sampling(model)
+
+
+def test_conditioned_sampling_keeps_given_entries():
+  given = np.random.default_rng(2).integers(0, 2, (4, 4, 4, 1)).astype(np.float32)
+  mask = (np.random.default_rng(3).random((4, 4, 4, 1)) < 0.5).astype(np.float32)
+  model_checks.check_conditioned_sampling(make_fvsbn(ordering="random"), given, mask)
+
+
+def test_save_load_round_trip(tmp_path):
+  x = np.random.default_rng(1).integers(0, 2, (5, 4, 4, 1)).astype(np.float32)
+  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, seed=3), x, tmp_path)
+
+
+@pytest.mark.parametrize("head,num_values,shape", [
+    (heads.Bernoulli(), 2, (10,)), (heads.Categorical(3), 3, (5,))])
+def test_sums_to_one(head, num_values, shape):
+  model = make_fvsbn(shape, head, ordering="random", seed=1)
+  model.linear.kernel.assign(tf.random.stateless_normal(model.linear.kernel.shape, seed=[2, 2]))
+  model_checks.check_normalization(model.log_prob, num_values, shape)
+
+
+def test_each_conditional_is_a_logistic_regression_on_earlier_variables():
+  model = make_fvsbn((5,), ordering="random", seed=4)
+  model.linear.kernel.assign(tf.random.stateless_normal(model.linear.kernel.shape, seed=[3, 3]))
+  depends = model_checks.check_autoregressive(model, np.ones((1, 5), np.float32))
+  order = model.sampling_order().numpy()
+  assert [depends[position].sum() for position in order] == [0, 1, 2, 3, 4]
+  # About n^2/2 free weights: n(n-1)/2 couplings plus n biases.
+  assert int(model.linear.mask.numpy().sum()) == 10
+
+
+def test_l2_penalty_is_in_the_loss():
+  x = np.ones((2, 5), np.float32)
+  plain, penalised = make_fvsbn((5,)), make_fvsbn((5,), l2=1.0)
+  for model in (plain, penalised):
+    model.linear.kernel.assign(tf.ones(model.linear.kernel.shape))
+  loss = lambda model: float(model.compute_loss(x=x, y_pred=model(x)))
+  assert abs(loss(penalised) - loss(plain) - 10.0) < 1e-4

@@ -1,0 +1,138 @@
+import functools
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests import model_checks
+from tfgen import heads
+from tfgen.models import NADE
+from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+
+
+def make_nade(event_shape=(4, 4, 1), head=None, **kwargs):
+  kwargs.setdefault("hidden_units", 12)
+  model = NADE(event_shape, head or heads.Bernoulli(), **kwargs)
+  model.build((None,) + tuple(event_shape))
+  return model
+
+
+def naive_log_prob(model, x):
+  """Each conditional on its own: h_t = act(c + sum_{j<t} W[o_j] e(x_{o_j})), one loop step each."""
+  features = model.encode_inputs(x).numpy()                       # [B, N, F]
+  order = model.sampling_order().numpy()
+  weights = model.input_weights.numpy()
+  total = np.zeros(len(x))
+  flat_x = np.reshape(x, (len(x), model.num_positions, -1))
+  for step, position in enumerate(order):
+    earlier = order[:step]
+    hidden_input = model.hidden_bias.numpy() + np.einsum(
+        "bnf,nfh->bh", features[:, earlier], weights[earlier])
+    hidden = tf.sigmoid(hidden_input).numpy()
+    params = hidden @ model.output_weights.numpy()[position] + model.output_bias.numpy()[position]
+    total += model.head.log_prob(flat_x[:, position][:, np.newaxis, 0:1].reshape(len(x), 1),
+                                 params[:, np.newaxis, :]).numpy()
+  return total
+
+
+# ---- the five checks ------------------------------------------------------------
+
+def test_output_shape():
+  model_checks.check_output_shape(make_nade(head=heads.Categorical(5)),
+                                  np.zeros((3, 4, 4, 1), np.float32), (3, 4, 4, 1, 5))
+
+
+def test_fit_step():
+  x = np.random.default_rng(0).integers(0, 2, (16, 4, 4, 1)).astype(np.float32)
+  model_checks.check_fit_step(make_nade(), x)
+
+
+def test_same_seed_same_sample():
+  model_checks.check_seeded_sampling(make_nade(ordering="random"))
+
+
+def test_conditioned_sampling_keeps_given_entries():
+  given = np.random.default_rng(2).integers(0, 3, (4, 4, 4, 1)).astype(np.float32)
+  mask = np.zeros_like(given)
+  mask[:, :, :2] = 1.0
+  model_checks.check_conditioned_sampling(make_nade(head=heads.Categorical(3), ordering="random"),
+                                          given, mask)
+
+
+def test_save_load_round_trip(tmp_path):
+  model = make_nade(head=heads.Categorical(3), ordering="random", seed=5)
+  x = np.random.default_rng(1).integers(0, 3, (5, 4, 4, 1)).astype(np.float32)
+  model_checks.check_save_load(model, x, tmp_path)
+
+
+# ---- one pass = the naive loop ------------------------------------------------------
+
+@pytest.mark.parametrize("head,num_values,ordering", [
+    (heads.Bernoulli(), 2, "natural"), (heads.Bernoulli(), 2, "random"),
+    (heads.Categorical(4), 4, "random")])
+def test_one_pass_equals_per_conditional_loop(head, num_values, ordering):
+  model = make_nade((3, 3, 1), head, ordering=ordering, seed=7)
+  for weight in model.trainable_weights:  # Non-trivial weights.
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[3, len(weight.name)]) * 0.5)
+  x = np.random.default_rng(3).integers(0, num_values, (6, 3, 3, 1)).astype(np.float32)
+  np.testing.assert_allclose(model.log_prob(x).numpy(), naive_log_prob(model, x), atol=1e-5)
+
+
+# ---- normalisation and the autoregressive property ----------------------------------
+
+@pytest.mark.parametrize("head,num_values,shape", [
+    (heads.Bernoulli(), 2, (10,)), (heads.Categorical(3), 3, (5,))])
+def test_sums_to_one(head, num_values, shape):
+  model = make_nade(shape, head, ordering="random", seed=1)
+  model_checks.check_normalization(model.log_prob, num_values, shape)
+
+
+def test_rnade_density_integrates_to_one_in_one_dimension():
+  model = make_nade((1,), heads.GaussianMixture(3), hidden_units=4)
+  grid = np.linspace(-30, 30, 120001, dtype=np.float32)[:, np.newaxis]
+  density = np.exp(model.log_prob(grid).numpy().astype(np.float64))
+  assert abs(np.trapezoid(density, grid[:, 0]) - 1.0) < 1e-4
+
+
+@pytest.mark.parametrize("head", [heads.Bernoulli(), heads.Categorical(3), heads.GaussianMixture(2)])
+def test_outputs_depend_only_on_earlier_inputs(head):
+  model = make_nade((3, 3), head, ordering="random", seed=4)
+  x = np.random.default_rng(0).integers(0, 2, (1, 3, 3)).astype(np.float32)
+  depends = model_checks.check_autoregressive(model, x)
+  assert depends[model.sampling_order().numpy()[-1]].sum() == 8
+
+
+# ---- cached sampling = rerunning the network --------------------------------------
+
+def test_cached_sampling_equals_full_recompute():
+  model = make_nade((3, 4), heads.Categorical(3), ordering="random", seed=2)
+  for weight in model.trainable_weights:
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[5, len(weight.name)]))
+  given = np.random.default_rng(4).integers(0, 3, (8, 3, 4)).astype(np.float32)
+  mask = np.zeros_like(given)
+  mask[:, 0] = 1.0
+  cached = model.sample(8, conditioned_on=given, mask=mask, seed=9).numpy()
+  model._sample_step = functools.partial(AutoregressiveModel._sample_step, model)
+  model._initial_sample_state = functools.partial(AutoregressiveModel._initial_sample_state, model)
+  model._compiled_sampler = None
+  recomputed = model.sample(8, conditioned_on=given, mask=mask, seed=9).numpy()
+  np.testing.assert_array_equal(cached, recomputed)
+
+
+def test_first_marginal_matches():
+  model = make_nade((4,), hidden_units=3)
+  model.output_bias.assign(tf.fill(model.output_bias.shape, 0.8))
+  first = int(model.sampling_order().numpy()[0])
+  probability = float(tf.sigmoid(model(np.zeros((1, 4), np.float32))[0, first, 0]))
+  draws = model.sample(4000, seed=1).numpy()[:, first]
+  assert abs(draws.mean() - probability) < 4 * np.sqrt(probability * (1 - probability) / 4000)
+
+
+def test_bad_input():
+  model = make_nade((4,))
+  with pytest.raises(ValueError, match=r"expects examples of shape \(4,\)"):
+    model.log_prob(np.zeros((2, 5), np.float32))
+  with pytest.raises(tf.errors.InvalidArgumentError, match="Bernoulli head"):
+    model.log_prob(np.full((1, 4), 0.5, np.float32))
+  with pytest.raises(ValueError, match="hidden_units"):
+    NADE((4,), heads.Bernoulli(), hidden_units=0)

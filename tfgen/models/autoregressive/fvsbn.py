@@ -1,0 +1,69 @@
+"""FVSBN: the fully visible sigmoid belief network, a logistic regression per variable."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgen.layers.masked_dense import MaskedDense
+from tfgen.models.autoregressive import orderings
+from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+
+
+@keras.saving.register_keras_serializable(package="tfgen")
+class FVSBN(AutoregressiveModel):
+  """Each conditional is a (multinomial) logistic regression on the earlier variables.
+
+    p(x_i = 1 | x_<i) = sigmoid(alpha_0^i + sum_{j<i} alpha_j^i x_j)
+
+  (for Categorical heads a softmax regression on one-hot inputs). One masked
+  linear layer computes every conditional in one pass; about n^2/2 weights are
+  free. `l2` adds a weight penalty to the loss.
+
+  Args:
+    event_shape: shape of one example, e.g. (28, 28, 1).
+    head: `tfgen.heads.Head`.
+    ordering: "natural", "reverse" or "random" (from `seed`).
+    l2: L2 penalty on the weights, per example (added to the mean NLL).
+    seed: seeds a random ordering.
+
+  Example:
+    model = FVSBN((28, 28, 1), tfgen.heads.Bernoulli())
+    model.compile(keras.optimizers.Adam(1e-3)); model.fit(dataset)
+
+  Reference: Frey, "Graphical models for machine learning and digital
+  communication", 1998; Gan et al., "Learning deep sigmoid belief networks with
+  data augmentation", AISTATS 2015 (97.45 nats on binarized MNIST).
+  """
+
+  def __init__(self, event_shape, head, ordering="natural", l2=0.0, seed=0, **kwargs):
+    super().__init__(event_shape, head, **kwargs)
+    if ordering not in orderings.ORDERINGS:
+      raise ValueError(f"ordering must be one of {', '.join(orderings.ORDERINGS)}, got {ordering!r}")
+    if l2 < 0:
+      raise ValueError(f"l2 must be >= 0, got {l2}")
+    self.ordering = ordering
+    self.l2 = float(l2)
+    self.seed = int(seed)
+    self.linear = MaskedDense(self.num_positions * self.params_shape[-1], name="linear")
+
+  def build(self, input_shape=None):
+    degrees = orderings.position_degrees(self.ordering, self.num_positions,
+                                         np.random.default_rng(self.seed))
+    self.linear.build((None, self.num_positions * self.input_features))
+    input_degrees = np.repeat(degrees, self.input_features)
+    output_degrees = np.repeat(degrees, self.params_shape[-1])
+    self.linear.set_mask(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
+    self.build_ordering(degrees)
+    self.built = True
+
+  def call(self, inputs):
+    self.check_event_shape(inputs)
+    flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
+    if self.l2:
+      self.add_loss(self.l2 * tf.reduce_sum(tf.square(self.linear.kernel * self.linear.mask)))
+    return tf.reshape(self.linear(flat), (-1,) + self.params_shape)
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(ordering=self.ordering, l2=self.l2, seed=self.seed)
+    return config
