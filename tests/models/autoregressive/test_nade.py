@@ -136,3 +136,11 @@ def test_bad_input():
     model.log_prob(np.full((1, 4), 0.5, np.float32))
   with pytest.raises(ValueError, match="hidden_units"):
     NADE((4,), heads.Bernoulli(), hidden_units=0)
+
+
+@pytest.mark.parametrize("length,block_size", [(1, 4), (7, 4), (8, 4), (784, 28), (30, 28)])
+def test_exclusive_cumsum_equals_tf_cumsum(length, block_size):
+  from tfgen.models.autoregressive.nade import exclusive_cumsum  # pylint: disable=import-outside-toplevel
+  values = tf.random.stateless_normal([2, 3, length], seed=[length, block_size])
+  np.testing.assert_allclose(exclusive_cumsum(values, block_size).numpy(),
+                             tf.cumsum(values, axis=-1, exclusive=True).numpy(), rtol=1e-5, atol=1e-4)
