@@ -33,8 +33,8 @@ def run(workdir, num_epochs=None):
   sample_lib.complete(run_dir, 8, seed=0, output=os.path.join(workdir, "made_completions.png"))
   real = np.concatenate([b.numpy() for b in data.load("digits", "test", 64, shuffle=False)[0]])[:64]
   images.save_grid(os.path.join(workdir, "digits_test.png"), real, 17)
-  shutil.copy(os.path.join(run_dir, "training_curves.png"),
-              os.path.join(workdir, "made_training_curves.png"))
+  with atomic.atomic_path(os.path.join(workdir, "made_training_curves.png")) as temporary:
+    shutil.copy(os.path.join(run_dir, "training_curves.png"), temporary)
 
   report = os.path.join(workdir, "report.md")
   atomic.write_text(report, f"""# tfgen demo: MADE on the 8x8 digits
@@ -56,7 +56,7 @@ a Categorical(17) head per pixel; trained
 
 Reproduce: `python -m tfgen.train --config=tfgen/configs/made_digits.py --workdir={run_dir}`,
 then `python -m tfgen.evaluate --workdir={run_dir} --split=test`.
-Training and evaluation took {train_minutes:.1f} minutes here.
+Training took {train_minutes:.1f} minutes here.
 
 ## Samples (seed 0), and real test digits
 

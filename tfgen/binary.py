@@ -12,6 +12,7 @@ def run_main(program, function):
   try:
     return function()
   except (ValueError, OSError) as error:
-    sys.exit(f"{program}: error: {error}")
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    sys.exit(f"{program}: error: {lines[0]}")
   except tf.errors.OpError as error:
     sys.exit(f"{program}: error: {error.message.splitlines()[0]}")

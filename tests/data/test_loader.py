@@ -166,3 +166,24 @@ def test_tiny_shakespeare_local_copy(shared_data):
                       sequence_length=100)
   assert info.num_values == 65
   assert info.num_examples == 111539 // 100  # The last 10% of 1,115,394 characters.
+
+
+def test_npy_instead_of_npz_is_named(tmp_path):
+  path = tmp_path / "images.npy"
+  np.save(path, np.zeros((2, 784), np.uint8))
+  with pytest.raises(data.DataError, match="a single array, expected a .npz"):
+    data.load("binarized_mnist", "train", path=str(path))
+
+
+def test_corrupt_gzip_body_is_named(tmp_path, shared_data):
+  compressed = bytearray((shared_data / "mnist" / "t10k-labels-idx1-ubyte.gz").read_bytes())
+  compressed[100:120] = b"\\xff" * 20
+  (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(bytes(compressed))
+  shutil.copy(shared_data / "mnist" / "t10k-images-idx3-ubyte.gz", tmp_path)
+  with pytest.raises(data.DataError, match="not a readable idx file"):
+    data.load("mnist", "test", path=str(tmp_path))
+
+
+def test_text_without_a_path_is_named():
+  with pytest.raises(data.DataError, match="text: needs a file"):
+    data.load("text:", "train")

@@ -100,3 +100,12 @@ def test_out_of_range_values_are_refused():
 def test_coupled_needs_matching_channel_axis():
   with pytest.raises(ValueError, match="coupled_channels=3"):
     heads.DiscretizedLogisticMixture(coupled_channels=3).params_shape((8, 8, 1))
+
+
+def test_coupled_log_prob_of_several_samples():
+  head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=8, coupled_channels=3)
+  dist = head.distribution(tf.random.stateless_normal([3, 4, 20], seed=[1, 2]))
+  draws = dist.sample(5, seed=3)
+  log_probs = dist.log_prob(draws)
+  assert log_probs.shape == (5, 3)
+  np.testing.assert_allclose(log_probs[2].numpy(), dist.log_prob(draws[2]).numpy(), rtol=1e-6)

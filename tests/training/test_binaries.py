@@ -52,25 +52,38 @@ def test_train_sample_evaluate(tmp_path):
   np.testing.assert_allclose(record["bits_per_dim"], record["nll_nats"] / (64 * np.log(2)), rtol=1e-3)
 
 
-def test_kill_nine_then_same_command_resumes(tmp_path):
-  workdir = tmp_path / "run"
-  args = [sys.executable, "-m", "tfgen.train", *TINY, f"--workdir={workdir}",
-          "--config.training.num_epochs=12", "--config.training.steps_per_backup=3"]
+def kill_when(args, metadata, condition):
+  """Starts `args`, kills it with SIGKILL once the backup metadata satisfies `condition`."""
   process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
-  metadata = workdir / "backup" / "training_metadata.json"
   deadline = time.time() + 300
   try:
     while time.time() < deadline:
-      if metadata.exists() and json.loads(metadata.read_text())["epoch"] >= 2:
-        break
-      time.sleep(0.05)
+      try:
+        if metadata.exists() and condition(json.loads(metadata.read_text())):
+          break
+      except ValueError:
+        pass
+      time.sleep(0.02)
     else:
       pytest.fail("training wrote no backup in time")
   finally:
     process.send_signal(signal.SIGKILL)
     process.wait()
-  killed_at = json.loads(metadata.read_text())["epoch"]
+  return json.loads(metadata.read_text())
+
+
+def test_kill_nine_then_same_command_resumes(tmp_path):
+  workdir = tmp_path / "run"
+  args = [sys.executable, "-m", "tfgen.train", *TINY, f"--workdir={workdir}",
+          "--config.training.num_epochs=12", "--config.training.steps_per_backup=3"]
+  metadata = workdir / "backup" / "training_metadata.json"
+  first = kill_when(args, metadata, lambda state: state["epoch"] >= 2)
+  # Killed again mid-way through the first resumed epoch: the backup must still name it.
+  second = kill_when(args, metadata,
+                     lambda state: state["epoch"] >= first["epoch"] and state["batch"] > 0)
+  assert second["epoch"] >= first["epoch"] >= 2
+  killed_at = second["epoch"]
   assert killed_at < 12
   result = run("tfgen.train", *args[3:])
   assert f"resuming {workdir} at epoch {killed_at + 1} of 12" in result.stdout
@@ -99,6 +112,16 @@ def test_errors_are_one_clear_line(tmp_path):
   assert last_line(result.stderr).startswith(
       f"tfgen.train: error: {broken}: not a readable .npz, truncated or corrupt")
   assert "Traceback" not in result.stderr
+
+
+def test_early_stop_is_final_for_the_same_command(tmp_path):
+  workdir = str(tmp_path / "run")
+  args = [*TINY, f"--workdir={workdir}", "--config.training.num_epochs=8",
+          "--config.training.early_stopping_patience=1", "--config.optimizer.learning_rate=0.0"]
+  first = run("tfgen.train", *args)
+  assert "Epoch 2/8" in first.stdout and "Epoch 3/8" not in first.stdout  # Nothing improves.
+  again = run("tfgen.train", *args)
+  assert "stopped early at epoch 2" in again.stdout and "Epoch" not in again.stdout
 
 
 def test_workdir_with_other_config_is_refused(tmp_path):

@@ -6,6 +6,7 @@ Each function returns (images [N, H, W, 1] uint8, labels [N] int64 or None, sour
 import gzip
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -58,13 +59,16 @@ def _read_npz(path, key):
   if not os.path.exists(path):
     raise DataError(f"{path}: no such file")
   try:
-    with np.load(path, allow_pickle=False) as archive:
+    loaded = np.load(path, allow_pickle=False)
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+      raise DataError(f"{path}: a single array, expected a .npz with arrays train, valid and test")
+    with loaded as archive:
       if key not in archive.files:
         raise DataError(f"{path}: no array {key!r} (has {', '.join(archive.files)})")
       return archive[key]
   except DataError:
     raise
-  except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+  except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as error:
     raise DataError(f"{path}: not a readable .npz, truncated or corrupt ({error})") from None
 
 
@@ -90,6 +94,13 @@ def binarized_mnist(split, path=None, data_dir=None):
   labels = None
   if split == "test":
     labels = np.repeat(np.arange(10), MNIST_TEST_CLASS_COUNTS).astype(np.int64)
+  images, source = _binarized_mnist_images(split, path, data_dir)
+  if labels is not None and len(labels) != len(images):
+    labels = None  # Only the standard 10000-image test set, sorted by class, has known labels.
+  return images, labels, source
+
+
+def _binarized_mnist_images(split, path, data_dir):
   if path:
     if os.path.isdir(path):
       npz = os.path.join(path, "binarized_mnist.npz")
@@ -99,16 +110,14 @@ def binarized_mnist(split, path=None, data_dir=None):
         amat = os.path.join(path, _BINARIZED_MNIST_FILES[split])
         if not os.path.exists(amat):
           raise DataError(f"{path}: holds neither binarized_mnist.npz nor {_BINARIZED_MNIST_FILES[split]}")
-        return _check_binary_images(_read_amat(amat), amat), labels, amat
+        return _check_binary_images(_read_amat(amat), amat), amat
     if path.endswith(".amat"):
-      return _check_binary_images(_read_amat(path), path), labels, path
-    images = _check_binary_images(_read_npz(path, split), f"{path}[{split}]")
-    return images, labels, path
+      return _check_binary_images(_read_amat(path), path), path
+    return _check_binary_images(_read_npz(path, split), f"{path}[{split}]"), path
   tfds_split = {"train": "train", "valid": "validation", "test": "test"}[split]
   arrays = load_tfds_arrays("binarized_mnist", tfds_split, data_dir,
                             "--config.data.path=FILE.npz or a folder of .amat files")
-  images = arrays["image"].astype(np.uint8).reshape(-1, 28, 28, 1)
-  return images, labels, "tfds:binarized_mnist"
+  return arrays["image"].astype(np.uint8).reshape(-1, 28, 28, 1), "tfds:binarized_mnist"
 
 
 def _read_idx(path, expected_magic):
@@ -117,7 +126,7 @@ def _read_idx(path, expected_magic):
   try:
     with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as handle:
       data = handle.read()
-  except (OSError, EOFError) as error:
+  except (OSError, EOFError, zlib.error) as error:
     raise DataError(f"{path}: not a readable idx file, truncated or corrupt ({error})") from None
   if len(data) < 8:
     raise DataError(f"{path}: too short for an idx header")
@@ -143,6 +152,8 @@ def mnist(split, path=None, data_dir=None):
     prefix = "t10k" if split == "test" else "train"
     images = _read_idx(os.path.join(path, f"{prefix}-images-idx3-ubyte.gz"), 2051)
     labels = _read_idx(os.path.join(path, f"{prefix}-labels-idx1-ubyte.gz"), 2049).astype(np.int64)
+    if len(labels) != len(images):
+      raise DataError(f"{path}: {len(images)} {prefix} images but {len(labels)} labels")
     source = path
   else:
     arrays = load_tfds_arrays("mnist", "test" if split == "test" else "train", data_dir,

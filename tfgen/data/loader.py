@@ -25,7 +25,10 @@ def names():
 
 def _text(name, path, data_dir):
   if name.startswith("text:"):
-    return text_sources.text_file(name[len("text:"):] or path)
+    file_path = name[len("text:"):] or path
+    if not file_path:
+      raise DataError("text: needs a file, as text:PATH or with --config.data.path=PATH")
+    return text_sources.text_file(file_path)
   if name == "names":
     return text_sources.names(path or None)
   if name == "tiny_shakespeare":

@@ -31,6 +31,8 @@ def get(name, num_values=None, **kwargs):
   kwargs = {key: value for key, value in kwargs.items() if value is not None}
   if name == "categorical":
     kwargs.setdefault("num_classes", num_values)
+    if kwargs["num_classes"] is None:
+      raise ValueError("the categorical head needs num_classes (or data with a known number of values)")
   elif name == "discretized_logistic_mixture" and num_values is not None:
     kwargs.setdefault("num_bins", num_values)
   elif name == "bernoulli" and num_values not in (None, 2):

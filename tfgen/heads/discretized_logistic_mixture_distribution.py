@@ -127,7 +127,10 @@ class DiscretizedLogisticMixtureDistribution(tfd.Distribution):
     if self._scalar_event:
       values = values[..., tf.newaxis]
     scaled = self._scale_values(values)[..., tf.newaxis, :]             # [..., 1, C]
-    loc = couple_loc(self._loc, self._coeffs, scaled, self._num_channels)  # [..., K, C]
+    # Broadcast the parameters to x's sample axes before mixing channels.
+    broadcast = tf.zeros_like(scaled)
+    loc = couple_loc(self._loc + broadcast, self._coeffs + broadcast[..., :1], scaled,
+                     self._num_channels)                                  # [..., K, C]
     half_bin = 1.0 / float(self._num_bins - 1)
     inverse_scale = tf.exp(-self._log_scale)
     upper = inverse_scale * (scaled - loc + half_bin)

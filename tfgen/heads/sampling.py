@@ -1,9 +1,12 @@
 """Random draws that convert to TFLite builtins, with optional stateless seeds.
 
 With `seed=None` the draws use `tf.random.uniform` / `tf.random.normal`, which
-run in LiteRT as builtin ops. With a seed (an int, or an int32 tensor of shape
-[2]) they use the stateless kernels, so the same seed gives the same draw.
+run in LiteRT as builtin ops: exported samplers use this path. With a seed (an
+int, or an int32 tensor of shape [2]) they use the stateless kernels, so the same
+seed gives the same draw in Python; those kernels are not TFLite builtins.
 """
+
+import numbers
 
 import tensorflow as tf
 
@@ -15,8 +18,8 @@ def as_seed(seed):
   """Turns an int or a [2] tensor into an int32 stateless seed, or None."""
   if seed is None:
     return None
-  if isinstance(seed, int):
-    return tf.constant([seed, 0], dtype=tf.int32)
+  if isinstance(seed, numbers.Integral):
+    return tf.constant([int(seed) % 2**31, 0], dtype=tf.int32)
   seed = tf.cast(seed, tf.int32)
   if seed.shape.rank != 1 or seed.shape[0] != 2:
     raise ValueError(f"a seed must be an int or a tensor of shape [2], got shape {seed.shape}")

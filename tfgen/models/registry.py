@@ -21,7 +21,9 @@ def build(model_config, head_config, data_info):
     data_info: `tfgen.data.DatasetInfo` (shape and number of values per element).
   """
   model_config, head_config = dict(model_config), dict(head_config)
-  model_name, head_name = model_config.pop("name"), head_config.pop("name")
+  model_name, head_name = model_config.pop("name", None), head_config.pop("name", None)
+  if model_name is None or head_name is None:
+    raise ValueError("a config needs model.name and head.name")
   if model_name not in MODELS:
     raise ValueError(f"unknown model {model_name!r}; known models: {', '.join(sorted(MODELS))}")
   head = heads.get(head_name, num_values=data_info.num_values, **head_config)

@@ -28,7 +28,10 @@ class BestCheckpoint(keras.callbacks.Callback):
     self.monitor = monitor
     self.best = math.inf
     if os.path.exists(self.record_path):
-      self.best = float(atomic.read_json(self.record_path)[monitor])
+      try:
+        self.best = float(atomic.read_json(self.record_path)[monitor])
+      except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"{self.record_path}: corrupt best-checkpoint record ({error})") from None
 
   def on_epoch_end(self, epoch, logs=None):
     value = (logs or {}).get(self.monitor)

@@ -22,12 +22,11 @@ class MaskCycler(keras.callbacks.Callback):
     if int(every_n_steps) < 1:
       raise ValueError(f"every_n_steps must be >= 1, got {every_n_steps}")
     self.every_n_steps = int(every_n_steps)
-    self._steps = 0
 
   def on_train_batch_begin(self, batch, logs=None):
-    if self._steps % self.every_n_steps == 0:
-      self.model.use_mask(self._steps // self.every_n_steps)
-    self._steps += 1
+    # The optimizer's step count survives a resume, so the cycle continues where it was.
+    step = int(self.model.optimizer.iterations.numpy())
+    self.model.use_mask(step // self.every_n_steps)
 
   def on_test_begin(self, logs=None):
     self.model.use_mask(0)

@@ -23,6 +23,10 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
   def __init__(self, backup_dir, save_freq="epoch"):
     super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
 
+  def on_epoch_begin(self, epoch, logs=None):
+    # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.
+    self._current_epoch = epoch
+
   def on_epoch_end(self, epoch, logs=None):
     # Also with a step frequency: the backup at an epoch's end says the epoch is done.
     self._current_epoch = epoch + 1

@@ -26,19 +26,43 @@ def load_split(config, split, batch_size=None, shuffle=None):
                    shuffle=shuffle, seed=config.seed)
 
 
-def write_run_config(workdir, config, data_info):
-  """Writes WORKDIR/config.json; refuses a workdir holding a different run."""
+def _model_signature(model_config):
+  """The parts of a Keras model config that fix its weights (not its name)."""
+  return {key: value for key, value in model_config.items()
+          if key not in ("name", "trainable", "dtype")}
+
+
+def write_run_config(workdir, config, data_info, model_config):
+  """Writes WORKDIR/config.json; refuses a workdir holding a different run.
+
+  Args:
+    model_config: the built model's `get_config()`, with every default resolved,
+      so a change of default between versions cannot load mismatched weights.
+  """
   path = os.path.join(workdir, CONFIG_FILE)
-  record = {"config": config.to_dict(), "data_info": data_info.to_dict()}
-  record = _jsonable(record)
+  record = _jsonable({"config": config.to_dict(), "data_info": data_info.to_dict(),
+                      "model_config": _model_signature(model_config)})
   if os.path.exists(path):
-    previous = atomic.read_json(path)
+    previous = _read_record(path)
     for section in ("data", "model", "head"):
       if previous["config"].get(section) != record["config"].get(section):
         raise ValueError(
             f"{workdir} holds a run with a different {section} config; use a new --workdir "
             f"or the same config to resume")
+    if previous.get("model_config") != record["model_config"]:
+      raise ValueError(f"{workdir} holds a run of this config built by another tfgen version "
+                       f"(its resolved model differs); use a new --workdir")
   atomic.write_json(path, record)
+
+
+def _read_record(path):
+  try:
+    record = atomic.read_json(path)
+    if not isinstance(record, dict) or not isinstance(record.get("config"), dict):
+      raise ValueError("no config section")
+    return record
+  except ValueError as error:
+    raise ValueError(f"{path}: corrupt run config ({error})") from None
 
 
 def _jsonable(value):
@@ -57,13 +81,13 @@ def read_run_config(workdir):
   if not os.path.exists(path):
     raise ValueError(f"{workdir}: no {CONFIG_FILE}, so not a tfgen.train workdir "
                      f"(train first: python -m tfgen.train --config=... --workdir={workdir})")
+  record = _read_record(path)
   try:
-    record = atomic.read_json(path)
     info = dict(record["data_info"])
-  except (ValueError, KeyError) as error:
-    raise ValueError(f"{path}: corrupt run config ({error})") from None
-  info["shape"] = tuple(info["shape"])
-  return ml_collections.ConfigDict(record["config"]), data.DatasetInfo(**info)
+    info["shape"] = tuple(info["shape"])
+    return ml_collections.ConfigDict(record["config"]), data.DatasetInfo(**info)
+  except (KeyError, TypeError, ValueError) as error:
+    raise ValueError(f"{path}: corrupt run config ({type(error).__name__}: {error})") from None
 
 
 def load_model(workdir):

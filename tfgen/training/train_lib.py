@@ -50,10 +50,13 @@ def train(config, workdir, verbose=1):
     verbose: Keras fit verbosity (1 = progress bar).
   """
   os.makedirs(workdir, exist_ok=True)
+  backup_dir = os.path.join(workdir, "backup")
+  for folder in (workdir, backup_dir):
+    if os.path.isdir(folder):
+      atomic.remove_stale_temporaries(folder)
   keras.utils.set_random_seed(config.seed)
   train_data, info = run.load_split(config, "train")
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
-  run.write_run_config(workdir, config, info)
 
   steps_per_epoch = math.ceil(info.num_examples / config.data.batch_size)
   num_epochs = int(config.training.num_epochs)
@@ -61,31 +64,46 @@ def train(config, workdir, verbose=1):
     model = models.build(config.model, config.head, info)
     model.build((None,) + tuple(info.shape))
     model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs))
+  run.write_run_config(workdir, config, info, model.get_config())
 
-  backup = ResumableBackup(os.path.join(workdir, "backup"),
-                           save_freq=int(config.training.steps_per_backup) or "epoch")
+  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
   history_csv = os.path.join(workdir, "history.csv")
-  callbacks = [
-      backup,
+  callbacks = []
+  if getattr(model, "num_masks", 1) > 1:
+    callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
+  callbacks += [
       BestCheckpoint(os.path.join(workdir, run.BEST_WEIGHTS)),
       keras.callbacks.CSVLogger(history_csv, append=True),
       keras.callbacks.TensorBoard(os.path.join(workdir, "logs")),
       _PlotCurves(history_csv, os.path.join(workdir, "training_curves.png"),
                   f"{config.model.name} on {info.name}"),
   ]
-  if getattr(model, "num_masks", 1) > 1:
-    callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
+  early_stopping = None
   if int(config.training.early_stopping_patience) > 0:
-    callbacks.append(keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=int(config.training.early_stopping_patience)))
+    early_stopping = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=int(config.training.early_stopping_patience))
+    callbacks.append(early_stopping)
+  # Last, so an epoch counts as done only after its checkpoint and history row are written.
+  callbacks.append(backup)
+
   resumed_from = backup.restored_epoch()
-  if verbose and resumed_from >= num_epochs:
-    print(f"{workdir} has finished its {num_epochs} epochs; nothing to train")
-  elif verbose and resumed_from:
-    print(f"resuming {workdir} at epoch {resumed_from + 1} of {num_epochs}")
+  stopped_path = os.path.join(workdir, "stopped_early.json")
+  stopped = atomic.read_json(stopped_path) if os.path.exists(stopped_path) else None
   started = time.time()
-  model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
-            verbose=verbose, shuffle=False)
+  if stopped and stopped.get("num_epochs") == num_epochs:
+    if verbose:
+      print(f"{workdir} stopped early at epoch {stopped['epoch']} (validation NLL stalled); "
+            f"nothing to train")
+  else:
+    if verbose and resumed_from >= num_epochs:
+      print(f"{workdir} has finished its {num_epochs} epochs; nothing to train")
+    elif verbose and resumed_from:
+      print(f"resuming {workdir} at epoch {resumed_from + 1} of {num_epochs}")
+    model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
+              verbose=verbose, shuffle=False)
+    if early_stopping is not None and early_stopping.stopped_epoch > 0:
+      atomic.write_json(stopped_path, {"epoch": early_stopping.stopped_epoch + 1,
+                                       "num_epochs": num_epochs})
   best = atomic.read_json(os.path.join(workdir, "best.json")) if os.path.exists(
       os.path.join(workdir, "best.json")) else {}
   summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,

@@ -1,9 +1,13 @@
 """Atomic file writes: write to a temporary file in the same folder, then rename."""
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @contextlib.contextmanager
@@ -21,10 +25,19 @@ def atomic_path(path):
   os.close(handle)
   try:
     yield temporary
+    with open(temporary, "rb+") as handle:
+      os.fsync(handle.fileno())
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode.
     os.replace(temporary, path)
   finally:
     if os.path.exists(temporary):
       os.remove(temporary)
+
+
+def remove_stale_temporaries(folder):
+  """Deletes temporaries that a killed writer left in `folder` (not its subfolders)."""
+  for stale in glob.glob(os.path.join(glob.escape(folder), ".*.tmp*")):
+    os.remove(stale)
 
 
 def _extension(base):

@@ -16,11 +16,14 @@ def read_history(csv_path):
     rows = list(csv.DictReader(handle))
   by_epoch = {}
   for row in rows:  # A resumed run may log an epoch again; the last one counts.
-    by_epoch[int(row["epoch"])] = row
+    try:
+      by_epoch[int(row["epoch"])] = {key: float(value) for key, value in row.items()}
+    except (KeyError, TypeError, ValueError):
+      continue  # A row torn by a kill mid-write.
   columns = {}
   for epoch in sorted(by_epoch):
     for key, value in by_epoch[epoch].items():
-      columns.setdefault(key, []).append(float(value))
+      columns.setdefault(key, []).append(value)
   return columns
 
 

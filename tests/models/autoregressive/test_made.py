@@ -170,6 +170,25 @@ def test_sampling_arguments_are_checked():
     model.sample(0)
 
 
+def test_completion_mask_checks():
+  head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=4, coupled_channels=3)
+  model = make_made((2, 3), head)
+  with pytest.raises(ValueError, match="same for the 3 values of each element"):
+    model.sample(1, conditioned_on=np.zeros((1, 2, 3)), mask=np.array([[1, 0, 0], [0, 0, 0]]))
+  reverse = make_made((4,), ordering="reverse")
+  with pytest.warns(UserWarning, match="free positions come before given ones"):
+    reverse.sample(2, conditioned_on=np.ones((2, 4)), mask=np.array([1, 1, 0, 0]))
+  # NaN placeholders where nothing is given are fine.
+  given = np.array([[1.0, np.nan, np.nan, np.nan]])
+  assert reverse.sample(1, conditioned_on=given, mask=np.array([1, 0, 0, 0]), seed=1)[0, 0] == 1.0
+
+
+def test_numpy_integer_seeds():
+  model = make_made((4,))
+  np.testing.assert_array_equal(model.sample(2, seed=np.int64(5)).numpy(),
+                                model.sample(2, seed=5).numpy())
+
+
 def test_constructor_arguments_are_checked():
   with pytest.raises(ValueError, match="ordering"):
     MADE((4,), heads.Bernoulli(), ordering="zigzag")

@@ -1,11 +1,14 @@
 """Base class of tfgen's autoregressive models: log_prob in one pass, sampling written once."""
 
+import warnings
+
 import keras
 import numpy as np
 import tensorflow as tf
 
 from tfgen import heads as heads_lib
 from tfgen.heads import sampling
+from tfgen.models.losses import scale_for_replicas
 
 
 class AutoregressiveModel(keras.Model):
@@ -105,7 +108,7 @@ class AutoregressiveModel(keras.Model):
     loss = -tf.reduce_mean(self.head.log_prob(x, y_pred))
     if self.losses:
       loss = loss + tf.add_n(self.losses)
-    return loss
+    return scale_for_replicas(loss)
 
   # ---- sampling ----------------------------------------------------------
 
@@ -116,7 +119,12 @@ class AutoregressiveModel(keras.Model):
       num_samples: number of examples to draw.
       conditioned_on: optional [num_samples, *event_shape] values to keep.
       mask: [num_samples, *event_shape] (or broadcastable) 1 where
-        `conditioned_on` is given; needed with `conditioned_on`.
+        `conditioned_on` is given; needed with `conditioned_on`. It must be
+        the same for all values of one element (e.g. all channels of a pixel
+        under a coupled head). Completion is exact when the given positions
+        all come before the free ones in `sampling_order()`; a free position
+        drawn earlier cannot see given values that come after it (a warning
+        says so).
       temperature: > 0; scales the head's randomness.
       seed: None, an int or a [2] int tensor; the same seed gives the same samples.
     Returns:
@@ -144,13 +152,28 @@ class AutoregressiveModel(keras.Model):
         mask = tf.broadcast_to(tf.cast(mask, tf.float32), shape)
       except (ValueError, tf.errors.InvalidArgumentError) as error:
         raise ValueError(f"mask of shape {tuple(mask.shape)} does not broadcast to {shape}") from error
-      values = self.head._check_support(values * mask)
+      values = self.head._check_support(tf.where(mask > 0, values, 0.0))
+      self._check_mask(mask.numpy())
     if not self.built:
       self(tf.zeros(shape, tf.float32))
     if self._compiled_sampler is None:
       self._compiled_sampler = tf.function(self._sample_loop)
     seed = sampling.as_seed(seed)
     return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed)
+
+  def _check_mask(self, mask):
+    per_element = mask.reshape(mask.shape[0], self.num_positions, self.element_size)
+    if np.any(per_element.min(axis=-1) != per_element.max(axis=-1)):
+      raise ValueError(f"mask must be the same for the {self.element_size} values of each element "
+                       f"(a {type(self.head).__name__} head draws them together)")
+    given = per_element[..., 0] > 0                                   # [batch, N]
+    ordered = given[:, self.sampling_order().numpy()]
+    # A free position followed later by a given one cannot condition on it.
+    free_before_given = np.any(np.logical_and(
+        ~ordered, np.flip(np.logical_or.accumulate(np.flip(ordered, 1), axis=1), 1)), axis=1)
+    if np.any(free_before_given):
+      warnings.warn("some free positions come before given ones in the sampling order; they are "
+                    "drawn without seeing those given values", stacklevel=3)
 
   def _initial_sample_state(self, values):
     """State carried through sampling (none by default)."""

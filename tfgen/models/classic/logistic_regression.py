@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from tfgen.models.losses import scale_for_replicas
+
 
 @keras.saving.register_keras_serializable(package="tfgen")
 class LogisticRegression(keras.Model):
@@ -41,7 +43,7 @@ class LogisticRegression(keras.Model):
         labels=tf.cast(y, tf.int32), logits=y_pred))
     if self.losses:
       loss = loss + tf.add_n(self.losses)
-    return loss
+    return scale_for_replicas(loss)
 
   def predict_proba(self, x):
     return tf.nn.softmax(self(tf.convert_to_tensor(x, tf.float32))).numpy()
