@@ -14,6 +14,9 @@ _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 64, "Number of samples.")
 _OUTPUT = flags.DEFINE_string("output", None, "PNG file for the grid.")
 _SEED = flags.DEFINE_integer("seed", None, "Seed; the same seed gives the same samples.")
 _TEMPERATURE = flags.DEFINE_float("temperature", 1.0, "Sampling temperature (> 0).")
+_PROBABILITIES = flags.DEFINE_string(
+    "probabilities_output", None,
+    "Also write PNG pairs (sample, conditional means E[x_i | x_<i]) here, as in the NADE paper.")
 flags.mark_flags_as_required(["workdir", "output"])
 
 
@@ -23,6 +26,10 @@ def main(argv):
   binary.run_main("tfgen.sample", lambda: sample_lib.sample(
       _WORKDIR.value, _NUM_SAMPLES.value, _OUTPUT.value, _SEED.value, _TEMPERATURE.value))
   print(f"wrote {_NUM_SAMPLES.value} samples to {_OUTPUT.value}")
+  if _PROBABILITIES.value:
+    binary.run_main("tfgen.sample", lambda: sample_lib.sample_with_probabilities(
+        _WORKDIR.value, 16, _PROBABILITIES.value, _SEED.value))
+    print(f"wrote samples with their conditional means to {_PROBABILITIES.value}")
 
 
 if __name__ == "__main__":

@@ -40,3 +40,8 @@ def test_temperature_sharpens():
   cold = heads.Bernoulli().sample(params, seed=1, temperature=0.25).numpy().mean()
   warm = heads.Bernoulli().sample(params, seed=1, temperature=1.0).numpy().mean()
   assert cold > warm + 0.1
+
+
+def test_mean_is_the_probability_of_one():
+  np.testing.assert_allclose(heads.Bernoulli().mean(tf.constant([[[0.0], [2.0]]])).numpy(),
+                             [[0.5, 1 / (1 + np.exp(-2.0))]], rtol=1e-6)

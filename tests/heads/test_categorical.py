@@ -40,3 +40,8 @@ def test_wrong_param_count_is_named():
 def test_needs_two_classes():
   with pytest.raises(ValueError, match="num_classes >= 2"):
     heads.Categorical(1)
+
+
+def test_mean_is_the_expected_value():
+  logits = tf.math.log(tf.constant([[[0.2, 0.3, 0.5]]]))
+  np.testing.assert_allclose(heads.Categorical(3).mean(logits).numpy(), [[1.3]], rtol=1e-6)

@@ -38,8 +38,11 @@ def test_train_sample_evaluate(tmp_path):
   assert os.listdir(os.path.join(workdir, "logs"))
 
   output = str(tmp_path / "grid.png")
-  run("tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={output}", "--seed=1")
+  probabilities = tmp_path / "probabilities.png"
+  run("tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={output}", "--seed=1",
+      f"--probabilities_output={probabilities}")
   first = np.array(Image.open(output))
+  assert Image.open(probabilities).size[0] > 0
   run("tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={output}", "--seed=1")
   np.testing.assert_array_equal(np.array(Image.open(output)), first)
 

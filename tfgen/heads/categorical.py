@@ -45,6 +45,10 @@ class Categorical(Head):
                        f"{params.shape[-1]}")
     return tfd.Categorical(logits=params, dtype=tf.float32)
 
+  def mean(self, params):
+    values = tf.range(self.num_classes, dtype=tf.float32)
+    return tf.reduce_sum(tf.nn.softmax(params, axis=-1) * values, axis=-1)
+
   def _check_support(self, x):
     return check_integer_range(x, self.num_classes, f"Categorical(num_classes={self.num_classes}) head")
 

@@ -97,6 +97,11 @@ class Head:
     """
     return self._sample_elements(tf.convert_to_tensor(params, tf.float32), seed, temperature)
 
+  def mean(self, params):
+    """E[x | params] per element, the "x hat" of NADE pictures: params.shape[:-1] (+ element)."""
+    return self.distribution(tf.convert_to_tensor(params, tf.float32),
+                             batch_ndims=params.shape.rank - 1).mean()
+
   def _element_distribution(self, params):
     raise NotImplementedError
 

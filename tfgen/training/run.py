@@ -49,7 +49,8 @@ def write_run_config(workdir, config, data_info, model_config):
         raise ValueError(
             f"{workdir} holds a run with a different {section} config; use a new --workdir "
             f"or the same config to resume")
-    if previous.get("model_config") != record["model_config"]:
+    # A run from before model configs were recorded gets it now; its weights must still load.
+    if previous.get("model_config", record["model_config"]) != record["model_config"]:
       raise ValueError(f"{workdir} holds a run of this config built by another tfgen version "
                        f"(its resolved model differs); use a new --workdir")
   atomic.write_json(path, record)

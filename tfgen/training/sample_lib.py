@@ -19,6 +19,23 @@ def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0):
   return samples
 
 
+def sample_with_probabilities(workdir, num_samples=16, output=None, seed=None):
+  """Samples, and beside each the model's conditional means x_hat_i = E[x_i | x_<i] for it.
+
+  For binary data x_hat_i = p(x_i = 1 | x_<i), the picture of the NADE paper.
+  Writes rows of (sample, x_hat) pairs to `output`. Returns (samples, means).
+  """
+  model, _, info = run.load_model(workdir)
+  samples = model.sample(num_samples, seed=seed)
+  means = model.head.mean(model(samples)).numpy()
+  samples = samples.numpy()
+  if output:
+    pairs = np.stack([samples, means.reshape(samples.shape)], axis=1).reshape(
+        (-1,) + samples.shape[1:])
+    images.save_grid(output, pairs, info.num_values, num_columns=8)
+  return samples, means
+
+
 def complete(workdir, num_examples=8, seed=None, split="test", output=None):
   """Completes the bottom half of test images given their top half.
 

@@ -106,9 +106,15 @@ def train(config, workdir, verbose=1):
                                        "num_epochs": num_epochs})
   best = atomic.read_json(os.path.join(workdir, "best.json")) if os.path.exists(
       os.path.join(workdir, "best.json")) else {}
+  summary_path = os.path.join(workdir, "train_summary.json")
+  previous = atomic.read_json(summary_path) if os.path.exists(summary_path) else {}
+  minutes = (time.time() - started) / 60.0
   summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,
              "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
              "best_val_nll_nats": best.get("val_loss"),
-             "minutes_this_run": round((time.time() - started) / 60.0, 2)}
-  atomic.write_json(os.path.join(workdir, "train_summary.json"), summary)
+             "minutes_this_run": round(minutes, 2),
+             # Wall-clock minutes of every run of this workdir together.
+             "minutes_total": round(previous.get("minutes_total",
+                                                 previous.get("minutes_this_run", 0.0)) + minutes, 2)}
+  atomic.write_json(summary_path, summary)
   return summary

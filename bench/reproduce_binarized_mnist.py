@@ -1,0 +1,87 @@
+r"""Trains and evaluates the fully visible models on the fixed binarized MNIST; prints the README table.
+
+  python bench/reproduce_binarized_mnist.py [--models=fvsbn,nade,made,made_ensemble] \
+      [--data=../shared/data/binarized_mnist.npz] [--workdir_root=runs/reproduce]
+
+Protocol: Larochelle & Murray's fixed binarization, 50k train / 10k validation /
+10k test; the checkpoint with the best validation NLL is kept (early stopping
+where the config sets a patience); the test set is scored once, in nats per
+image, by `tfgen.evaluate`. Each row runs the two commands it prints, so a row
+can be rerun by hand. Training resumes where it stopped, so rerunning the
+script continues unfinished rows. Minutes are wall-clock on this machine.
+Not part of `make bench` (it takes hours); `make reproduce` runs it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROWS = {
+    # name: (config, description, published nats, target nats)
+    "fvsbn": ("tfgen/configs/fvsbn_binarized_mnist.py", "FVSBN", 97.45, 97.0),
+    "nade": ("tfgen/configs/nade_binarized_mnist.py", "NADE (500 hidden)", "88.33-88.86", 88.0),
+    "made": ("tfgen/configs/made_binarized_mnist.py", "MADE 1 hidden layer, 1 mask", 88.40, 88.4),
+    "made_ensemble": ("tfgen/configs/made_ensemble_binarized_mnist.py",
+                      "MADE 2 hidden layers, 32-mask ensemble", 86.64, 86.5),
+}
+
+
+def run_row(name, data_path, workdir_root):
+  config, description, published, target = ROWS[name]
+  workdir = os.path.join(workdir_root, name)
+  train = [sys.executable, "-m", "tfgen.train", f"--config={config}", f"--workdir={workdir}",
+           f"--config.data.path={data_path}"]
+  evaluate = [sys.executable, "-m", "tfgen.evaluate", f"--workdir={workdir}", "--split=test"]
+  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+  subprocess.run(train + ["--noalsologtostderr"], cwd=REPO, env=env, check=True,
+                 stdout=subprocess.DEVNULL)
+  result = subprocess.run(evaluate, cwd=REPO, env=env, check=True, capture_output=True, text=True)
+  evaluation = json.loads(result.stdout.strip().splitlines()[-1])
+  with open(os.path.join(REPO, workdir, "train_summary.json"), encoding="utf-8") as handle:
+    summary = json.load(handle)
+  return {"name": name, "model": description, "published_nats": published, "target_nats": target,
+          "test_nll_nats": evaluation["nll_nats"], "bits_per_dim": evaluation["bits_per_dim"],
+          "best_epoch": summary["best_epoch"], "epochs": summary["epochs"],
+          "train_minutes": summary.get("minutes_total", summary.get("minutes_this_run")),
+          "commands": [" ".join(["python"] + train[1:]), " ".join(["python"] + evaluate[1:])]}
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  parser.add_argument("--models", default=",".join(ROWS))
+  parser.add_argument("--data", default=os.path.join("..", "shared", "data", "binarized_mnist.npz"))
+  parser.add_argument("--workdir_root", default=os.path.join("runs", "reproduce"))
+  parser.add_argument("--output", default=os.path.join(REPO, "bench", "results",
+                                                       "reproduce_binarized_mnist.json"))
+  args = parser.parse_args()
+  names = [name for name in args.models.split(",") if name]
+  unknown = sorted(set(names) - set(ROWS))
+  if unknown:
+    sys.exit(f"unknown rows {unknown}; known: {', '.join(ROWS)}")
+  if not os.path.exists(os.path.join(REPO, args.data)):
+    sys.exit(f"no data at {args.data} (the fixed binarized MNIST .npz; see --data)")
+  rows = []
+  for name in names:
+    print(f"== {name}", flush=True)
+    rows.append(run_row(name, args.data, args.workdir_root))
+    print(json.dumps(rows[-1]), flush=True)
+  print("\n| model | published | target | test NLL (nats) | bits/dim | best epoch / epochs | minutes |")
+  print("|---|---|---|---|---|---|---|")
+  for row in rows:
+    print(f"| {row['model']} | {row['published_nats']} | <= {row['target_nats']} | "
+          f"{row['test_nll_nats']:.2f} | {row['bits_per_dim']:.4f} | "
+          f"{row['best_epoch']} / {row['epochs']} | {row['train_minutes']:.1f} |")
+  print("\nCommands:")
+  for row in rows:
+    print("  " + "\n  ".join(row["commands"]))
+  os.makedirs(os.path.dirname(args.output), exist_ok=True)
+  with open(args.output, "w", encoding="utf-8") as handle:
+    json.dump(rows, handle, indent=2)
+  print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+  main()
