@@ -1,0 +1,18 @@
+"""`make demo` end to end, with one epoch per model."""
+
+import re
+
+from demo import demo_lib
+
+
+def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
+  report = demo_lib.run(str(tmp_path), num_epochs=1)
+  text = open(report, encoding="utf-8").read()
+  for name in ("fvsbn_digits", "nade_digits", "made_digits"):
+    assert f"tfgen/configs/{name}.py" in text
+    assert (tmp_path / f"{name}_samples.png").stat().st_size > 0
+  for picture in re.findall(r"\]\(([^)]+\.png)\)", text):
+    assert (tmp_path / picture).exists(), picture
+  nlls = [float(value) for value in re.findall(r"\| (\d+\.\d\d) \| \d\.\d{4} \|", text)]
+  assert len(nlls) == 5 and all(0 < value < 200 for value in nlls)
+  assert "Bernoulli naive Bayes" in text
