@@ -11,10 +11,8 @@ Ratios only matter: absolute times are machine-specific.
 """
 
 import argparse
-import json
 import os
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,18 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # pylint: disable=wrong-import-position
 import tensorflow as tf  # pylint: disable=wrong-import-position
 
+from bench import bench_util  # pylint: disable=wrong-import-position
 from tfgen import heads  # pylint: disable=wrong-import-position
 from tfgen.models import FVSBN, MADE, NADE  # pylint: disable=wrong-import-position
-
-
-def best_time(function, repeats=3):
-  function()
-  times = []
-  for _ in range(repeats):
-    start = time.perf_counter()
-    function()
-    times.append(time.perf_counter() - start)
-  return min(times)
 
 
 def naive_nade_log_prob(model, x):
@@ -53,8 +42,7 @@ def naive_nade_log_prob(model, x):
 
 def main():
   parser = argparse.ArgumentParser()
-  parser.add_argument("--output", default=os.path.join(os.path.dirname(__file__), "results",
-                                                       "fully_visible.json"))
+  parser.add_argument("--output", default=bench_util.default_output(__file__, "fully_visible"))
   args = parser.parse_args()
   shape = (28, 28, 1)
   x = tf.constant(np.random.default_rng(0).integers(0, 2, (100,) + shape), tf.float32)
@@ -70,11 +58,11 @@ def main():
   fast = {name: tf.function(model.log_prob) for name, model in models.items()}
   np.testing.assert_allclose(fast["nade"](x[:4]).numpy(), naive_nade_log_prob(nade, x[:4]).numpy(),
                              rtol=1e-4)
-  times = {name: best_time(lambda fn=fn: fn(x).numpy()) for name, fn in fast.items()}
-  naive = best_time(lambda: naive_nade_log_prob(nade, x).numpy(), repeats=1)
+  times = {name: bench_util.best_time(lambda fn=fn: fn(x).numpy()) for name, fn in fast.items()}
+  naive = bench_util.best_time(lambda: naive_nade_log_prob(nade, x).numpy(), repeats=1)
   sample_seconds = {}
   for name, model in models.items():
-    sample_seconds[name] = round(best_time(lambda m=model: m.sample(16, seed=0).numpy(), 1) / 16, 4)
+    sample_seconds[name] = round(bench_util.best_time(lambda m=model: m.sample(16, seed=0).numpy(), 1) / 16, 4)
 
   results = {
       "setup": "n=784 binary, batch 100, 500 hidden units (NADE, MADE)",
@@ -82,14 +70,8 @@ def main():
       "made_vs_nade_log_prob_time_ratio": round(times["made"] / times["nade"], 3),
       "fvsbn_vs_nade_log_prob_time_ratio": round(times["fvsbn"] / times["nade"], 3),
       "sample_seconds_per_image_batch16": sample_seconds,
-      "note": "ratios from one run on this machine; absolute seconds are machine-specific",
   }
-  os.makedirs(os.path.dirname(args.output), exist_ok=True)
-  with open(args.output, "w", encoding="utf-8") as handle:
-    json.dump(results, handle, indent=2)
-  for key, value in results.items():
-    print(f"{key}: {value}")
-  print(f"wrote {args.output}")
+  bench_util.report(results, args.output)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,8 @@ pixel. Both sides compute the same numbers, which is checked before timing.
 """
 
 import argparse
-import json
 import os
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -20,18 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # pylint: disable=wrong-import-position
 import tensorflow as tf  # pylint: disable=wrong-import-position
 
+from bench import bench_util  # pylint: disable=wrong-import-position
 from tfgen import heads  # pylint: disable=wrong-import-position
 from tfgen.models import MADE  # pylint: disable=wrong-import-position
-
-
-def best_time(function, repeats=3):
-  function()  # Warm-up (tracing).
-  times = []
-  for _ in range(repeats):
-    start = time.perf_counter()
-    function()
-    times.append(time.perf_counter() - start)
-  return min(times)
 
 
 def naive_log_prob(model, x):
@@ -64,7 +53,7 @@ def naive_sample(model, num_samples, seed):
 
 def main():
   parser = argparse.ArgumentParser()
-  parser.add_argument("--output", default=os.path.join(os.path.dirname(__file__), "results", "made.json"))
+  parser.add_argument("--output", default=bench_util.default_output(__file__, "made"))
   args = parser.parse_args()
 
   model = MADE((28, 28, 1), heads.Bernoulli(), hidden_units=[500], seed=0)
@@ -74,13 +63,13 @@ def main():
   fast_log_prob = tf.function(model.log_prob)
   np.testing.assert_allclose(fast_log_prob(x[:4]).numpy(), naive_log_prob(model, x[:4]).numpy(),
                              rtol=1e-4)
-  one_pass = best_time(lambda: fast_log_prob(x).numpy())
-  per_conditional = best_time(lambda: naive_log_prob(model, x).numpy(), repeats=1)
+  one_pass = bench_util.best_time(lambda: fast_log_prob(x).numpy())
+  per_conditional = bench_util.best_time(lambda: naive_log_prob(model, x).numpy(), repeats=1)
 
   num_samples = 16
   np.testing.assert_array_equal(model.sample(2, seed=5).numpy(), naive_sample(model, 2, 5).numpy())
-  compiled = best_time(lambda: model.sample(num_samples, seed=1).numpy())
-  eager = best_time(lambda: naive_sample(model, num_samples, 1).numpy(), repeats=1)
+  compiled = bench_util.best_time(lambda: model.sample(num_samples, seed=1).numpy())
+  eager = bench_util.best_time(lambda: naive_sample(model, num_samples, 1).numpy(), repeats=1)
 
   results = {
       "model": "MADE 784-500-784, Bernoulli head, 28x28",
@@ -89,14 +78,8 @@ def main():
       "sample_count": num_samples,
       "sample_compiled_loop_vs_eager_loop_speedup": round(eager / compiled, 2),
       "sample_compiled_seconds_per_image": round(compiled / num_samples, 4),
-      "note": "ratios from one run on this machine; absolute seconds are machine-specific",
   }
-  os.makedirs(os.path.dirname(args.output), exist_ok=True)
-  with open(args.output, "w", encoding="utf-8") as handle:
-    json.dump(results, handle, indent=2)
-  for key, value in results.items():
-    print(f"{key}: {value}")
-  print(f"wrote {args.output}")
+  bench_util.report(results, args.output)
 
 
 if __name__ == "__main__":

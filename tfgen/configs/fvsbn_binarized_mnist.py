@@ -8,21 +8,15 @@ from tfgen.configs import common
 
 
 def get_config():
-  config = common.base_config()
-  config.data.name = "binarized_mnist"  # Larochelle & Murray's fixed binarization.
-  config.data.batch_size = 100  # Examples per step.
+  config = common.binarized_mnist_config()
 
-  config.model.name = "fvsbn"
+  config.model.name = "fvsbn"  # A tfgen.models.registry name.
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.l2 = 0.0  # Weight penalty per example, added to the mean NLL.
   config.model.seed = 0  # Seeds a random ordering (unused with natural).
 
-  config.head.name = "bernoulli"  # One logit per pixel.
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.
-  config.optimizer.schedule = "cosine"  # Cosine decay over the run.
 
   config.training.num_epochs = 30  # Passes over the 50k training images.
-  config.training.steps_per_backup = 200  # Back up mid-epoch too.
-  config.training.early_stopping_patience = 5  # Stop when validation NLL stalls.
   return config

@@ -7,17 +7,13 @@ from tfgen.configs import common
 
 
 def get_config():
-  config = common.base_config()
-  config.data.name = "digits"  # scikit-learn's digits, split 70/15/15.
-  config.data.batch_size = 32  # Small data: small batches.
+  config = common.digits_config()
 
-  config.model.name = "fvsbn"
+  config.model.name = "fvsbn"  # A tfgen.models.registry name.
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.l2 = 1e-4  # Weight penalty: 1258 training digits overfit quickly.
   config.model.seed = 0  # Seeds a random ordering (unused with natural).
 
-  config.head.name = "categorical"  # Softmax over 17 levels, on one-hot earlier pixels.
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.
-  config.training.num_epochs = 40  # Under a minute on 2 cores.
   return config

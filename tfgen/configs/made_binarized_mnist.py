@@ -10,9 +10,7 @@ from tfgen.configs import common
 
 
 def get_config():
-  config = common.base_config()
-  config.data.name = "binarized_mnist"  # Larochelle & Murray's fixed binarization.
-  config.data.batch_size = 100  # As in the MADE paper.
+  config = common.binarized_mnist_config()
 
   config.model.hidden_units = (500,)  # MADE paper: one hidden layer of 500 units.
   config.model.ordering = "natural"  # Row-major pixel order.
@@ -21,12 +19,8 @@ def get_config():
   config.model.activation = "relu"  # Hidden activation.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
 
-  config.head.name = "bernoulli"  # One logit per pixel.
 
   config.optimizer.learning_rate = 5e-3  # Peak learning rate of Adam (1e-3 reached 103.6 nats in 20 epochs).
-  config.optimizer.schedule = "cosine"  # Cosine decay over the run.
 
   config.training.num_epochs = 20  # About 10 s an epoch on 2 CPU cores.
-  config.training.steps_per_backup = 100  # Back up mid-epoch too, so a kill loses little.
-  config.training.early_stopping_patience = 5  # Validation set for early stopping.
   return config

@@ -7,9 +7,7 @@ from tfgen.configs import common
 
 
 def get_config():
-  config = common.base_config()
-  config.data.name = "digits"  # scikit-learn's 1797 digits, split 70/15/15 by a fixed permutation.
-  config.data.batch_size = 32  # Small data: small batches, more steps.
+  config = common.digits_config()
 
   config.model.hidden_units = (256, 256)  # Two masked hidden layers (512 fits no better here).
   config.model.ordering = "natural"  # Row-major pixel order.
@@ -18,11 +16,9 @@ def get_config():
   config.model.activation = "relu"  # Hidden activation.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
 
-  config.head.name = "categorical"  # Softmax over the 17 grey levels of each pixel.
 
   config.optimizer.learning_rate = 2e-3  # Peak learning rate of Adam.
   config.optimizer.schedule = "cosine"  # Cosine decay over the run.
   config.optimizer.clipnorm = 1.0  # Gradient-norm clipping.
 
-  config.training.num_epochs = 40  # About a minute on 2 CPU cores.
   return config

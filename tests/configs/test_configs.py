@@ -1,0 +1,34 @@
+"""Every config builds its model, and every field it sets carries a comment."""
+
+import importlib
+import pathlib
+import re
+
+import pytest
+
+from tfgen import data
+from tfgen import models
+
+CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "tfgen" / "configs"
+CONFIGS = sorted(path.stem for path in CONFIG_DIR.glob("*.py")
+                 if path.stem not in ("__init__", "common"))
+SHAPES = {"binarized_mnist": ((28, 28, 1), 2), "digits": ((8, 8, 1), 17),
+          "binarized_digits": ((8, 8, 1), 2)}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_config_builds_its_model(name):
+  config = importlib.import_module(f"tfgen.configs.{name}").get_config()
+  shape, num_values = SHAPES[config.data.name]
+  info = data.DatasetInfo(name=config.data.name, split="train", shape=shape,
+                          num_values=num_values, num_examples=1)
+  model = models.build(config.model, config.head, info)
+  model.build((None,) + shape)
+  assert model.event_shape == shape
+
+
+@pytest.mark.parametrize("path", sorted(CONFIG_DIR.glob("*.py")), ids=lambda path: path.stem)
+def test_every_field_has_a_comment(path):
+  for number, line in enumerate(path.read_text().splitlines(), 1):
+    if re.match(r"\s+config(\.\w+)+ = ", line) and "ConfigDict()" not in line:
+      assert "#" in line, f"{path.name}:{number} has no comment: {line.strip()}"
