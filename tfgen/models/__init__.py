@@ -1,6 +1,7 @@
 """tfgen's models, and `build` to make one from a config."""
 
-from tfgen.models.autoregressive import FVSBN, MADE, NADE, AutoregressiveModel
+from tfgen.models.autoregressive import (FVSBN, MADE, NADE, AutoregressiveModel, CharRNN,
+                                         TransformerLM)
 from tfgen.models.registry import build
 
-__all__ = ["AutoregressiveModel", "FVSBN", "MADE", "NADE", "build"]
+__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM", "build"]

@@ -1,14 +1,18 @@
 """Builds a model from a config's `model` and `head` sections and the data's metadata."""
 
 from tfgen import heads
+from tfgen.models.autoregressive.char_rnn import CharRNN
 from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
+from tfgen.models.autoregressive.transformer_lm import TransformerLM
 
 MODELS = {
     "fvsbn": FVSBN,
     "made": MADE,
     "nade": NADE,
+    "char_rnn": CharRNN,
+    "transformer_lm": TransformerLM,
 }
 
 

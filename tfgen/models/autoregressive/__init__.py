@@ -1,8 +1,10 @@
 """Autoregressive models: p(x) = prod_i p(x_i | x_<i)."""
 
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+from tfgen.models.autoregressive.char_rnn import CharRNN
 from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
+from tfgen.models.autoregressive.transformer_lm import TransformerLM
 
-__all__ = ["AutoregressiveModel", "FVSBN", "MADE", "NADE"]
+__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM"]

@@ -1,0 +1,73 @@
+"""Shared pieces of the left-to-right sequence models (char-RNN, transformer LM, WaveNet)."""
+
+import keras
+import tensorflow as tf
+
+from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+
+
+class SequenceModel(AutoregressiveModel):
+  """p(x) = prod_t p(x_t | x_<t) over a sequence [batch, time] (or [batch, time, channels]).
+
+  Inputs are the encoded values (one-hot tokens, or scaled samples), embedded by
+  a linear map and shifted right by one step behind a learned start vector, so
+  the network's output at t has seen x_<t only. Subclasses implement
+  `_network(embedded, training)` and, for cached generation,
+  `_initial_network_state` and `_network_step`.
+
+  Args:
+    event_shape: (time,) or (time, channels).
+    head: `tfgen.heads.Head` for one step's values.
+    embedding_size: size of the embedded input.
+  """
+
+  _stateless_sampling = False
+
+  def __init__(self, event_shape, head, embedding_size=64, **kwargs):
+    super().__init__(event_shape, head, **kwargs)
+    if int(embedding_size) < 1:
+      raise ValueError(f"embedding_size must be >= 1, got {embedding_size}")
+    self.embedding_size = int(embedding_size)
+    self.embedding = keras.layers.Dense(self.embedding_size, use_bias=False, name="embedding")
+    self.output_layer = keras.layers.Dense(self.params_shape[-1], name="params")
+
+  def build_sequence_layers(self):
+    """Builds the embedding, the start vector and the output layer (call from `build`)."""
+    self.embedding.build((None, None, self.input_features))
+    self.start = self.add_weight(name="start", shape=(self.embedding_size,),
+                                 initializer=keras.initializers.RandomNormal(stddev=0.02))
+
+  def embed(self, inputs):
+    """x [batch, *event_shape] -> shifted embedded inputs [batch, time, embedding_size]."""
+    embedded = self.embedding(self.encode_inputs(inputs))
+    start = tf.broadcast_to(self.start, [tf.shape(embedded)[0], 1, self.embedding_size])
+    return tf.concat([start, embedded[:, :-1]], axis=1)
+
+  def call(self, inputs, training=None):
+    self.check_event_shape(inputs)
+    hidden = self._network(self.embed(inputs), training)
+    return tf.reshape(self.output_layer(hidden), (-1,) + self.params_shape)
+
+  def _initial_sample_state(self, values):
+    return self._initial_network_state(tf.shape(values)[0])
+
+  def _sample_step(self, values, step, position, state):
+    del position  # Sequences are generated left to right: position == step.
+    previous = tf.gather(self.encode_inputs(values), tf.maximum(step - 1, 0), axis=1)
+    embedded = tf.where(step > 0, self.embedding(previous), self.start[tf.newaxis, :])
+    hidden, state = self._network_step(embedded, step, state)
+    return self.output_layer(hidden), state
+
+  def _network(self, embedded, training):
+    raise NotImplementedError
+
+  def _initial_network_state(self, batch_size):
+    raise NotImplementedError
+
+  def _network_step(self, embedded, step, state):
+    raise NotImplementedError
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(embedding_size=self.embedding_size)
+    return config
