@@ -30,6 +30,7 @@ def base_config():
 
   config.training = ml_collections.ConfigDict()
   config.training.num_epochs = 20  # Passes over the training split.
+  config.training.steps_per_epoch = 0  # Steps per epoch; 0 = one pass over the training split.
   config.training.steps_per_backup = 0  # Back up every N steps for resuming; 0 = every epoch.
   config.training.early_stopping_patience = 0  # Stop after N epochs without a better val loss; 0 = off.
   config.training.steps_per_mask = 1  # MADE with num_masks > 1: training steps per mask.

@@ -23,7 +23,8 @@ def load_split(config, split, batch_size=None, shuffle=None):
   """The config's dataset split: (tf.data.Dataset, DatasetInfo)."""
   return data.load(config.data.name, split, batch_size=batch_size or config.data.batch_size,
                    path=config.data.path or None, data_dir=config.data.data_dir or None,
-                   shuffle=shuffle, seed=config.seed)
+                   shuffle=shuffle, seed=config.seed,
+                   sequence_length=config.data.get("sequence_length", 64))
 
 
 def _model_signature(model_config):

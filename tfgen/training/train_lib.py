@@ -38,7 +38,7 @@ def strategy_for(name):
   raise ValueError(f"unknown distribution {name!r}; use 'default' or 'mirrored'")
 
 
-def train(config, workdir, verbose=1):
+def train(config, workdir, verbose=1, extra_callbacks=()):
   """Trains (or resumes) the run in `workdir`; returns a summary dict.
 
   Rerunning the same command after an interruption resumes from the latest
@@ -48,6 +48,7 @@ def train(config, workdir, verbose=1):
     config: ml_collections.ConfigDict with seed, data, model, head, optimizer, training.
     workdir: run folder (created).
     verbose: Keras fit verbosity (1 = progress bar).
+    extra_callbacks: more Keras callbacks (e.g. an app's sample printer).
   """
   os.makedirs(workdir, exist_ok=True)
   backup_dir = os.path.join(workdir, "backup")
@@ -58,7 +59,10 @@ def train(config, workdir, verbose=1):
   train_data, info = run.load_split(config, "train")
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
 
-  steps_per_epoch = math.ceil(info.num_examples / config.data.batch_size)
+  fixed_steps = int(config.training.get("steps_per_epoch", 0)) or None
+  if fixed_steps:
+    train_data = train_data.repeat()  # Fixed-size epochs over a reshuffled stream.
+  steps_per_epoch = fixed_steps or math.ceil(info.num_examples / config.data.batch_size)
   num_epochs = int(config.training.num_epochs)
   with strategy_for(config.training.distribution).scope():
     model = models.build(config.model, config.head, info)
@@ -71,7 +75,7 @@ def train(config, workdir, verbose=1):
   callbacks = []
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
-  callbacks += [
+  callbacks += list(extra_callbacks) + [
       BestCheckpoint(os.path.join(workdir, run.BEST_WEIGHTS)),
       keras.callbacks.CSVLogger(history_csv, append=True),
       keras.callbacks.TensorBoard(os.path.join(workdir, "logs")),
@@ -100,6 +104,7 @@ def train(config, workdir, verbose=1):
     elif verbose and resumed_from:
       print(f"resuming {workdir} at epoch {resumed_from + 1} of {num_epochs}")
     model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
+              steps_per_epoch=fixed_steps,
               verbose=verbose, shuffle=False)
     if early_stopping is not None and early_stopping.stopped_epoch > 0:
       atomic.write_json(stopped_path, {"epoch": early_stopping.stopped_epoch + 1,

@@ -73,10 +73,14 @@ class AutoregressiveModel(keras.Model):
 
   def encode_inputs(self, x):
     """x [batch, *event_shape] -> network input [batch, num_positions, input_features]."""
-    flat = tf.reshape(tf.convert_to_tensor(x, tf.float32), [-1, self.num_positions, self.element_size])
+    flat = tf.reshape(tf.cast(x, tf.float32), [-1, self.num_positions, self.element_size])
+    return self.encode_elements(flat)
+
+  def encode_elements(self, elements):
+    """[..., element_size] values -> [..., input_features] network input."""
     if self.input_encoding == "one_hot":
-      return tf.one_hot(tf.cast(flat[..., 0], tf.int32), self.input_features)
-    return self.head.normalize(flat)
+      return tf.one_hot(tf.cast(elements[..., 0], tf.int32), self.input_features)
+    return self.head.normalize(elements)
 
   def build_ordering(self, degrees):
     """Stores each position's degree (1..N, its place in the order) as a saved weight.

@@ -48,15 +48,36 @@ class SequenceModel(AutoregressiveModel):
     hidden = self._network(self.embed(inputs), training)
     return tf.reshape(self.output_layer(hidden), (-1,) + self.params_shape)
 
+  # Longest context the network can attend to; None for recurrent models.
+  context_length = None
+
+  def start_state(self, batch_size):
+    """State before the first token of a sequence (RNN state, empty KV caches, ...)."""
+    return self._initial_network_state(batch_size)
+
+  def next_params(self, previous, position, state):
+    """Head params [batch, P] for the token at `position`, and the state after it.
+
+    Args:
+      previous: [batch] ids (or [batch, channels] values) at position - 1;
+        ignored at position 0, which reads the start vector.
+      position: scalar int32 tensor, the place of the token to predict; below
+        `context_length` where the model has one.
+      state: from `start_state` or the previous call.
+    """
+    previous = tf.reshape(tf.cast(previous, tf.float32), [-1, self.element_size])
+    embedded = tf.where(position > 0, self.embedding(self.encode_elements(previous)),
+                        self.start[tf.newaxis, :])
+    hidden, state = self._network_step(embedded, position, state)
+    return self.output_layer(hidden), state
+
   def _initial_sample_state(self, values):
     return self._initial_network_state(tf.shape(values)[0])
 
   def _sample_step(self, values, step, position, state):
     del position  # Sequences are generated left to right: position == step.
-    previous = tf.gather(self.encode_inputs(values), tf.maximum(step - 1, 0), axis=1)
-    embedded = tf.where(step > 0, self.embedding(previous), self.start[tf.newaxis, :])
-    hidden, state = self._network_step(embedded, step, state)
-    return self.output_layer(hidden), state
+    flat = tf.reshape(values, [tf.shape(values)[0], self.num_positions, self.element_size])
+    return self.next_params(tf.gather(flat, tf.maximum(step - 1, 0), axis=1), step, state)
 
   def _network(self, embedded, training):
     raise NotImplementedError

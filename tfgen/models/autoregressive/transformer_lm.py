@@ -40,7 +40,7 @@ class TransformerLM(SequenceModel):
     self.num_layers = int(num_layers)
     self.num_heads = int(num_heads)
     self.dropout = float(dropout)
-    self.context_length = self.event_shape[0]
+    self.context_length = self.event_shape[0]  # Positions the embeddings and caches cover.
     self.blocks = [TransformerBlock(self.num_heads, self.width // self.num_heads,
                                     dropout=self.dropout, name=f"block_{index}")
                    for index in range(self.num_layers)]

@@ -1,0 +1,1 @@
+"""Character-level text generation: train a char-RNN or transformer on any text, generate from a prompt."""
