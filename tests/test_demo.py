@@ -16,3 +16,5 @@ def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
   nlls = [float(value) for value in re.findall(r"\| (\d+\.\d\d) \| \d\.\d{4} \|", text)]
   assert len(nlls) == 5 and all(0 < value < 200 for value in nlls)
   assert "Bernoulli naive Bayes" in text
+  assert re.search(r"validation \(the last 10% of the shuffled names\):\n\d\.\d{3} nats/char", text)
+  assert len(re.findall(r"^- \w+", text, flags=re.MULTILINE)) >= 1
