@@ -6,6 +6,7 @@ from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
+from tfgen.models.autoregressive.wavenet import WaveNet
 
 MODELS = {
     "fvsbn": FVSBN,
@@ -13,6 +14,7 @@ MODELS = {
     "nade": NADE,
     "char_rnn": CharRNN,
     "transformer_lm": TransformerLM,
+    "wavenet": WaveNet,
 }
 
 

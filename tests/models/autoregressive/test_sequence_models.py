@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from tests import model_checks
 from tfgen import heads
-from tfgen.models import CharRNN, TransformerLM
+from tfgen.models import CharRNN, TransformerLM, WaveNet
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 MODELS = {
@@ -18,6 +18,10 @@ MODELS = {
                                               hidden_units=12, num_layers=1, cell="lstm"),
     "transformer": lambda shape, vocabulary: TransformerLM(shape, heads.Categorical(vocabulary),
                                                            width=12, num_layers=2, num_heads=3),
+    "wavenet": lambda shape, vocabulary: WaveNet(shape, heads.Categorical(vocabulary),
+                                                 residual_channels=6, skip_channels=8,
+                                                 num_layers_per_stack=2, num_stacks=2,
+                                                 embedding_size=5),
 }
 
 
@@ -107,3 +111,13 @@ def test_constructor_checks():
     CharRNN((4,), heads.Categorical(3), cell="rnn")
   with pytest.raises(ValueError, match="multiple of num_heads"):
     TransformerLM((4,), heads.Categorical(3), width=10, num_heads=3)
+
+
+def test_wavenet_receptive_field_is_what_the_gradients_show():
+  model = WaveNet((20,), heads.Categorical(3), residual_channels=4, skip_channels=4,
+                  num_layers_per_stack=3, embedding_size=3)
+  model.build((None, 20))
+  assert model.receptive_field == 1 + 1 + (1 + 2 + 4)  # Shift, input conv, dilations.
+  depends = model_checks.check_autoregressive(model, tokens((1, 20), 3))
+  # Output t sees exactly x_{t-9} .. x_{t-1}.
+  assert depends.sum(axis=1).tolist() == [min(t, model.receptive_field) for t in range(20)]

@@ -6,5 +6,6 @@ from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
+from tfgen.models.autoregressive.wavenet import WaveNet
 
-__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM"]
+__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM", "WaveNet"]
