@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from tfgen.data import audio_sources
 from tfgen.data import image_sources
 from tfgen.data import text_sources
 from tfgen.data.data_error import DataError
@@ -16,11 +17,12 @@ IMAGE_DATASETS = {
     "mnist": (256, image_sources.mnist),
 }
 TEXT_DATASETS = ("names", "tiny_shakespeare", "text:<path>")
+AUDIO_DATASETS = ("tones", "wav:<folder>")
 
 
 def names():
   """The dataset names `load` knows."""
-  return sorted(IMAGE_DATASETS) + list(TEXT_DATASETS)
+  return sorted(IMAGE_DATASETS) + list(TEXT_DATASETS) + list(AUDIO_DATASETS)
 
 
 def _text(name, path, data_dir):
@@ -54,7 +56,9 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
   Args:
     name: "digits" (embedded, 8x8, 17 levels), "binarized_digits", "binarized_mnist"
       (fixed 50k/10k/10k), "mnist", "names" (embedded census names),
-      "tiny_shakespeare" or "text:<path>".
+      "tiny_shakespeare", "text:<path>" (character windows), "tones" (generated
+      8 kHz sine tones) or "wav:<folder>" (every WAV file below it, mono, 8 kHz),
+      both as 8-bit mu-law windows.
     split: "train", "valid" or "test" (text: "test" is the validation text).
     batch_size: examples per batch.
     path: a local file or folder to read instead of TFDS (see each source).
@@ -91,19 +95,32 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
   if split not in image_sources.SPLITS:
     raise DataError(f"unknown split {split!r}; use one of {', '.join(image_sources.SPLITS)}")
   if with_labels:
-    raise DataError(f"{name} is text and has no labels")
+    raise DataError(f"{name} is a sequence dataset and has no labels")
+  if name == "tones" or name.startswith("wav:"):
+    train_ids, valid_ids, source = (audio_sources.tones() if name == "tones" else
+                                    audio_sources.wav_folder(name[len("wav:"):] or path))
+    ids = train_ids if split == "train" else valid_ids
+    return _windows(ids, name, split, sequence_length, audio_sources.NUM_LEVELS, None, source,
+                    batch_size, shuffle, seed, drop_remainder)
   train_text, valid_text, source = _text(name, path, data_dir)
   vocabulary = "".join(sorted(set(train_text) | set(valid_text)))
   text = train_text if split == "train" else valid_text
   lookup = {char: index for index, char in enumerate(vocabulary)}
   ids = np.fromiter((lookup[char] for char in text), dtype=np.int32, count=len(text))
+  return _windows(ids, name, split, sequence_length, len(vocabulary), vocabulary, source,
+                  batch_size, shuffle, seed, drop_remainder)
+
+
+def _windows(ids, name, split, sequence_length, num_values, vocabulary, source, batch_size,
+             shuffle, seed, drop_remainder):
+  """Non-overlapping windows of `ids` as a batched dataset, with their DatasetInfo."""
   sequence_length = int(sequence_length)
   num_windows = len(ids) // sequence_length
   if num_windows < 1:
     raise DataError(f"{name} {split}: {len(ids)} characters, fewer than one window of "
                     f"{sequence_length}; lower sequence_length")
   windows = ids[:num_windows * sequence_length].reshape(num_windows, sequence_length)
-  info = DatasetInfo(name=name, split=split, shape=(sequence_length,), num_values=len(vocabulary),
+  info = DatasetInfo(name=name, split=split, shape=(sequence_length,), num_values=num_values,
                      num_examples=num_windows, vocabulary=vocabulary, source=source)
   dataset = tf.data.Dataset.from_tensor_slices(windows)
   return _finish(dataset, split, int(batch_size), shuffle, seed, drop_remainder, num_windows), info

@@ -1,0 +1,100 @@
+"""Audio as 8-bit mu-law sequences: a folder of WAV files, or generated tones.
+
+Each source returns (train mu-law ids, valid mu-law ids, source); validation is
+the last 10% of the (concatenated) audio.
+"""
+
+import glob
+import math
+import os
+import wave
+
+import numpy as np
+
+from tfgen.data.data_error import DataError
+
+VALID_FRACTION = 0.1
+NUM_LEVELS = 256
+
+
+def mu_law_encode(audio, num_levels=NUM_LEVELS):
+  """Floats in [-1, 1] -> ints 0..num_levels-1: sign(a) ln(1 + mu|a|) / ln(1 + mu), quantised."""
+  mu = num_levels - 1
+  audio = np.clip(np.asarray(audio, np.float64), -1.0, 1.0)
+  compressed = np.sign(audio) * np.log1p(mu * np.abs(audio)) / np.log1p(mu)
+  return np.clip(np.round((compressed + 1.0) / 2.0 * mu), 0, mu).astype(np.int32)
+
+
+def mu_law_decode(ids, num_levels=NUM_LEVELS):
+  """Ints 0..num_levels-1 -> floats in [-1, 1] (the inverse of mu_law_encode up to quantisation)."""
+  mu = num_levels - 1
+  compressed = 2.0 * np.asarray(ids, np.float64) / mu - 1.0
+  return (np.sign(compressed) * np.expm1(np.abs(compressed) * np.log1p(mu)) / mu).astype(np.float32)
+
+
+def read_wav(path, sample_rate):
+  """A PCM WAV file as mono float32 in [-1, 1] at `sample_rate` (resampled if needed)."""
+  try:
+    with wave.open(path, "rb") as handle:
+      channels, width, rate = handle.getnchannels(), handle.getsampwidth(), handle.getframerate()
+      frames = handle.readframes(handle.getnframes())
+  except (wave.Error, EOFError) as error:
+    raise DataError(f"{path}: not a readable PCM WAV file ({error})") from None
+  dtypes = {1: np.uint8, 2: np.int16, 4: np.int32}
+  if width not in dtypes:
+    raise DataError(f"{path}: {8 * width}-bit samples are not supported (8, 16 or 32-bit PCM)")
+  samples = np.frombuffer(frames[:len(frames) // (width * channels) * width * channels],
+                          dtype=dtypes[width]).astype(np.float64)
+  if width == 1:
+    samples = (samples - 128.0) / 128.0
+  else:
+    samples = samples / float(2 ** (8 * width - 1))
+  audio = samples.reshape(-1, channels).mean(axis=1)
+  if rate != sample_rate:
+    from scipy import signal  # pylint: disable=import-outside-toplevel
+    divisor = math.gcd(int(rate), int(sample_rate))
+    audio = signal.resample_poly(audio, sample_rate // divisor, rate // divisor)
+  return np.clip(audio, -1.0, 1.0).astype(np.float32)
+
+
+def write_wav(path, audio, sample_rate):
+  """Writes mono float audio in [-1, 1] as 16-bit PCM, atomically."""
+  from tfgen.utils.atomic import atomic_path  # pylint: disable=import-outside-toplevel
+  pcm = (np.clip(np.asarray(audio), -1.0, 1.0) * 32767).astype("<i2")
+  with atomic_path(path) as temporary:
+    with wave.open(temporary, "wb") as handle:
+      handle.setnchannels(1)
+      handle.setsampwidth(2)
+      handle.setframerate(int(sample_rate))
+      handle.writeframes(pcm.tobytes())
+  return path
+
+
+def _split(ids):
+  cut = int(round(len(ids) * (1.0 - VALID_FRACTION)))
+  return ids[:cut], ids[cut:]
+
+
+def wav_folder(path, sample_rate=8000):
+  """Every *.wav below `path` (sorted), mono, resampled to `sample_rate`, mu-law encoded."""
+  if not os.path.isdir(path):
+    raise DataError(f"{path}: no such folder of WAV files")
+  files = sorted(glob.glob(os.path.join(path, "**", "*.wav"), recursive=True))
+  if not files:
+    raise DataError(f"{path}: holds no .wav files")
+  audio = np.concatenate([read_wav(file, sample_rate) for file in files])
+  train, valid = _split(mu_law_encode(audio))
+  return train, valid, path
+
+
+def tones(sample_rate=8000, seconds=20.0, seed=0):
+  """Generated test audio: half-second sine tones of random pitch and loudness, mu-law encoded."""
+  rng = np.random.default_rng(seed)
+  tone_length = sample_rate // 2
+  times = np.arange(tone_length) / sample_rate
+  pieces = []
+  for _ in range(int(seconds * 2)):
+    frequency, amplitude = rng.uniform(200.0, 1000.0), rng.uniform(0.2, 0.8)
+    pieces.append(amplitude * np.sin(2 * np.pi * frequency * times + rng.uniform(0, 2 * np.pi)))
+  train, valid = _split(mu_law_encode(np.concatenate(pieces)))
+  return train, valid, f"generated tones (seed {seed}, {sample_rate} Hz)"
