@@ -19,7 +19,10 @@ SHAPES = {"binarized_mnist": ((28, 28, 1), 2), "digits": ((8, 8, 1), 17),
 @pytest.mark.parametrize("name", CONFIGS)
 def test_config_builds_its_model(name):
   config = importlib.import_module(f"tfgen.configs.{name}").get_config()
-  shape, num_values = SHAPES[config.data.name]
+  if config.data.name in SHAPES:
+    shape, num_values = SHAPES[config.data.name]
+  else:  # Sequences: windows of sequence_length values.
+    shape, num_values = (config.data.sequence_length,), 256
   info = data.DatasetInfo(name=config.data.name, split="train", shape=shape,
                           num_values=num_values, num_examples=1)
   model = models.build(config.model, config.head, info)

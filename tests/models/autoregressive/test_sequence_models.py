@@ -118,7 +118,9 @@ def test_wavenet_receptive_field_is_what_the_gradients_show():
                   num_layers_per_stack=3, embedding_size=3)
   model.build((None, 20))
   assert model.receptive_field == 1 + 1 + (1 + 2 + 4)  # Shift, input conv, dilations.
-  depends = model_checks.check_autoregressive(model, tokens((1, 20), 3))
+  # relu units can zero a gradient for one input: take the union over a few.
+  depends = np.any([model_checks.check_autoregressive(model, tokens((1, 20), 3, seed=seed))
+                    for seed in range(4)], axis=0)
   # Output t sees exactly x_{t-9} .. x_{t-1}.
   assert depends.sum(axis=1).tolist() == [min(t, model.receptive_field) for t in range(20)]
 

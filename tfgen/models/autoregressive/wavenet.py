@@ -53,8 +53,9 @@ class WaveNet(SequenceModel):
     self.gated_convs = [CausalConv1D(2 * self.residual_channels, kernel_size=2,
                                      dilation_rate=dilation, name=f"gated_{index}")
                         for index, dilation in enumerate(self.dilations)]
+    # The last layer feeds only the skip path.
     self.residual_projections = [keras.layers.Dense(self.residual_channels, name=f"residual_{index}")
-                                 for index in range(len(self.dilations))]
+                                 for index in range(len(self.dilations) - 1)]
     self.skip_projections = [keras.layers.Dense(self.skip_channels, name=f"skip_{index}")
                              for index in range(len(self.dilations))]
     self.skip_output = keras.layers.Dense(self.skip_channels, activation="relu", name="skip_output")
@@ -67,11 +68,11 @@ class WaveNet(SequenceModel):
   def build(self, input_shape=None):
     self.build_sequence_layers()
     self.input_conv.build((None, None, self.embedding_size))
-    for conv, residual, skip in zip(self.gated_convs, self.residual_projections,
-                                    self.skip_projections):
+    for conv, skip in zip(self.gated_convs, self.skip_projections):
       conv.build((None, None, self.residual_channels))
-      residual.build((None, None, self.residual_channels))
       skip.build((None, None, self.residual_channels))
+    for residual in self.residual_projections:
+      residual.build((None, None, self.residual_channels))
     self.skip_output.build((None, None, self.skip_channels))
     self.output_layer.build((None, None, self.skip_channels))
     self.built = True
@@ -79,7 +80,9 @@ class WaveNet(SequenceModel):
   def _gated_layer(self, index, hidden, convolved):
     filters, gates = tf.split(convolved, 2, axis=-1)
     gated = tf.tanh(filters) * tf.sigmoid(gates)
-    return hidden + self.residual_projections[index](gated), self.skip_projections[index](gated)
+    if index < len(self.residual_projections):
+      hidden = hidden + self.residual_projections[index](gated)
+    return hidden, self.skip_projections[index](gated)
 
   def _network(self, embedded, training):
     hidden = self.input_conv(embedded)
