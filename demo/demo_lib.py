@@ -35,6 +35,18 @@ def _census_names():
   return set((train + valid).split("\n"))
 
 
+def _train_fresh_if_stale(train_fn, run_dir):
+  """Trains (resuming where it can); a demo run from another config or version starts over."""
+  try:
+    return train_fn()
+  except ValueError as error:
+    if "holds a run" not in str(error):
+      raise
+    print(f"{run_dir} holds an older demo run; training it again")
+    shutil.rmtree(run_dir)
+    return train_fn()
+
+
 def run(workdir, num_epochs=None):
   """Runs the demo into `workdir`; returns the report's path."""
   os.makedirs(workdir, exist_ok=True)
@@ -45,7 +57,7 @@ def run(workdir, num_epochs=None):
       config.training.num_epochs = num_epochs
     run_dir = os.path.join(workdir, name)
     started = time.time()
-    train_lib.train(config, run_dir, verbose=2)
+    _train_fresh_if_stale(lambda: train_lib.train(config, run_dir, verbose=2), run_dir)
     minutes = (time.time() - started) / 60.0
     result = evaluate_lib.evaluate(run_dir, "test")
     sample_lib.sample(run_dir, 64, os.path.join(workdir, f"{name}_samples.png"), seed=0)
@@ -64,7 +76,8 @@ def run(workdir, num_epochs=None):
   text_overrides = ({"training.num_epochs": num_epochs, "training.steps_per_epoch": 100}
                     if num_epochs else {})
   started = time.time()
-  names_summary = text_train_lib.train("names", "rnn", names_dir, text_overrides, verbose=2)
+  names_summary = _train_fresh_if_stale(
+      lambda: text_train_lib.train("names", "rnn", names_dir, text_overrides, verbose=2), names_dir)
   names_minutes = (time.time() - started) / 60.0
   generated = generate_lib.generate(names_dir, prompt="\n", length=300, temperature=0.8, seed=0)
   new_names = [name for name in generated.split("\n")[:-1] if name][:12]

@@ -15,6 +15,7 @@ def get_config():
   config.model.direct_connection = True  # Masked input -> output weights as well.
   config.model.activation = "relu"  # Hidden activation.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
+  config.model.input_encoding = "scalar"  # One scaled input per pixel (one-hot inputs overfit here).
 
 
   config.optimizer.learning_rate = 2e-3  # Peak learning rate of Adam.
