@@ -11,11 +11,17 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+SHARED_FILES = ("binarized_mnist.npz", "tinyshakespeare.txt", "mnist/t10k-images-idx3-ubyte.gz",
+                "names/dist.female.first")
+
+
 @pytest.fixture
 def shared_data():
-  """../shared/data, or a skip that says why."""
+  """../shared/data, or a skip that says why; a folder missing its files is an error."""
   if not SHARED_DATA.is_dir():
     pytest.skip(f"needs the shared data folder {SHARED_DATA} (absent here)")
+  missing = [name for name in SHARED_FILES if not (SHARED_DATA / name).exists()]
+  assert not missing, f"{SHARED_DATA} lacks {missing}"
   return SHARED_DATA
 
 
