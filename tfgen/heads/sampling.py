@@ -4,6 +4,9 @@ With `seed=None` the draws use `tf.random.uniform` / `tf.random.normal`, which
 run in LiteRT as builtin ops: exported samplers use this path. With a seed (an
 int, or an int32 tensor of shape [2]) they use the stateless kernels, so the same
 seed gives the same draw in Python; those kernels are not TFLite builtins.
+The stateless kernels give other numbers inside an XLA-compiled function than
+outside one (even with an explicit `alg`), so a seed reproduces a draw only
+under the same compilation mode; tfgen's samplers always compile with XLA.
 """
 
 import numbers

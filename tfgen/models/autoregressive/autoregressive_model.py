@@ -31,6 +31,12 @@ class AutoregressiveModel(keras.Model):
 
   # Whether `_sample_step` carries no state, so fully given positions may be skipped.
   _stateless_sampling = True
+  # The sampling loop is compiled with XLA: one fused program instead of a few
+  # hundred small kernel launches per drawn element (30x faster for the cached
+  # transformer step on CPU). Stateless random kernels give other numbers under
+  # XLA than without it, so every path (cached or naive) must use the same mode
+  # for a seed to mean the same sample.
+  jit_sampling = True
 
   def __init__(self, event_shape, head, input_encoding="auto", **kwargs):
     super().__init__(**kwargs)
@@ -161,7 +167,7 @@ class AutoregressiveModel(keras.Model):
     if not self.built:
       self(tf.zeros(shape, tf.float32))
     if self._compiled_sampler is None:
-      self._compiled_sampler = tf.function(self._sample_loop)
+      self._compiled_sampler = tf.function(self._sample_loop, jit_compile=self.jit_sampling)
     seed = sampling.as_seed(seed)
     return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed)
 
