@@ -42,3 +42,28 @@ def test_write_wav_reads_back(tmp_path):
   audio = np.sin(np.linspace(0, 100, 4000)) * 0.3
   path = audio_sources.write_wav(str(tmp_path / "out.wav"), audio, 8000)
   np.testing.assert_allclose(audio_sources.read_wav(path, 8000), audio, atol=1e-4)
+
+
+def test_labeled_tones_come_with_their_waveform():
+  dataset, info = data.load("tones", "train", sequence_length=400, batch_size=10000,
+                            with_labels=True, shuffle=False)
+  windows, labels = next(iter(dataset))
+  assert info.num_classes == 3 and info.class_names == ("sine", "square", "sawtooth")
+  assert sorted(set(labels.numpy().tolist())) == [0, 1, 2]
+  # Square waves sit at two mu-law levels per tone; sines and sawtooths sweep many.
+  levels = [len(np.unique(windows.numpy()[labels.numpy() == label][0])) for label in range(3)]
+  assert levels[1] <= 2 < min(levels[0], levels[2]), levels
+
+
+def test_labeled_wav_folder_has_one_class_per_subfolder(tmp_path):
+  for index, name in enumerate(["alice", "bob"]):
+    (tmp_path / name).mkdir()
+    audio_sources.write_wav(str(tmp_path / name / "clip.wav"),
+                            0.1 * (index + 1) * np.sin(np.linspace(0, 500, 8000)), 8000)
+  dataset, info = data.load(f"wav:{tmp_path}", "valid", sequence_length=100, batch_size=100,
+                            with_labels=True)
+  assert info.class_names == ("alice", "bob") and info.num_examples == 16  # 800 valid samples each.
+  labels = np.concatenate([batch_labels.numpy() for _, batch_labels in dataset])
+  assert sorted(labels.tolist()) == [0] * 8 + [1] * 8
+  with pytest.raises(data.DataError, match="one subfolder of WAV files per class"):
+    data.load(f"wav:{tmp_path / 'alice'}", "train", with_labels=True)

@@ -1,7 +1,9 @@
 """Audio as 8-bit mu-law sequences: a folder of WAV files, or generated tones.
 
 Each source returns (train mu-law ids, valid mu-law ids, source); validation is
-the last 10% of the (concatenated) audio.
+the last 10% of the (concatenated) audio. The labeled forms (for global
+conditioning) return (class names, [(train ids, valid ids) per class], source),
+each class split 90/10 the same way.
 """
 
 import glob
@@ -15,6 +17,7 @@ from tfgen.data.data_error import DataError
 
 VALID_FRACTION = 0.1
 NUM_LEVELS = 256
+SAMPLE_RATE = 8000  # Samples per second of every audio source.
 
 
 def mu_law_encode(audio, num_levels=NUM_LEVELS):
@@ -75,7 +78,7 @@ def _split(ids):
   return ids[:cut], ids[cut:]
 
 
-def wav_folder(path, sample_rate=8000):
+def wav_folder(path, sample_rate=SAMPLE_RATE):
   """Every *.wav below `path` (sorted), mono, resampled to `sample_rate`, mu-law encoded."""
   if not os.path.isdir(path):
     raise DataError(f"{path}: no such folder of WAV files")
@@ -87,7 +90,44 @@ def wav_folder(path, sample_rate=8000):
   return train, valid, path
 
 
-def tones(sample_rate=8000, seconds=20.0, seed=0):
+def labeled_wav_folder(path, sample_rate=SAMPLE_RATE):
+  """One class per subfolder of `path` (a speaker, an instrument): its WAV files, as `wav_folder`."""
+  if not os.path.isdir(path):
+    raise DataError(f"{path}: no such folder of WAV files")
+  class_names = sorted(name for name in os.listdir(path) if os.path.isdir(os.path.join(path, name)))
+  if not class_names:
+    raise DataError(f"{path}: labeled audio needs one subfolder of WAV files per class")
+  return class_names, [wav_folder(os.path.join(path, name), sample_rate)[:2]
+                       for name in class_names], path
+
+
+TONE_SHAPES = ("sine", "square", "sawtooth")
+
+
+def _tone(shape, phase):
+  """One period-2pi waveform of the given shape at `phase` (radians), in [-1, 1]."""
+  if shape == "sine":
+    return np.sin(phase)
+  if shape == "square":
+    return np.sign(np.sin(phase))
+  return 2.0 * ((phase / (2 * np.pi)) % 1.0) - 1.0
+
+
+def labeled_tones(sample_rate=SAMPLE_RATE, seconds=30.0, seed=0):
+  """Generated tones labeled by waveform (sine, square, sawtooth): half-second tones per class."""
+  rng = np.random.default_rng(seed)
+  times = np.arange(sample_rate // 2) / sample_rate
+  streams = []
+  for shape in TONE_SHAPES:
+    pieces = []
+    for _ in range(int(seconds * 2 / len(TONE_SHAPES))):
+      frequency, amplitude = rng.uniform(200.0, 1000.0), rng.uniform(0.2, 0.8)
+      pieces.append(amplitude * _tone(shape, 2 * np.pi * frequency * times + rng.uniform(0, 2 * np.pi)))
+    streams.append(_split(mu_law_encode(np.concatenate(pieces))))
+  return list(TONE_SHAPES), streams, f"generated labeled tones (seed {seed}, {sample_rate} Hz)"
+
+
+def tones(sample_rate=SAMPLE_RATE, seconds=20.0, seed=0):
   """Generated test audio: half-second sine tones of random pitch and loudness, mu-law encoded."""
   rng = np.random.default_rng(seed)
   tone_length = sample_rate // 2

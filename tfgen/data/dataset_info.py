@@ -16,6 +16,7 @@ class DatasetInfo:
     num_examples: examples in this split.
     vocabulary: for text, the characters in id order; else None.
     num_classes: number of labels when the data has them, else None.
+    class_names: names of the labels where the data names them, else None.
     source: where the data came from (a path, "tfds:NAME" or "scikit-learn").
   """
   name: str
@@ -25,6 +26,7 @@ class DatasetInfo:
   num_examples: int
   vocabulary: str | None = None
   num_classes: int | None = None
+  class_names: tuple | None = None
   source: str = ""
 
   def to_dict(self):

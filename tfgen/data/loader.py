@@ -94,6 +94,13 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
     return _finish(dataset, split, int(batch_size), shuffle, seed, drop_remainder, len(images)), info
   if split not in image_sources.SPLITS:
     raise DataError(f"unknown split {split!r}; use one of {', '.join(image_sources.SPLITS)}")
+  if with_labels and (name == "tones" or name.startswith("wav:")):
+    class_names, streams, source = (
+        audio_sources.labeled_tones() if name == "tones" else
+        audio_sources.labeled_wav_folder(name[len("wav:"):] or path))
+    return _labeled_windows([stream[0 if split == "train" else 1] for stream in streams],
+                            class_names, name, split, sequence_length, source, batch_size,
+                            shuffle, seed, drop_remainder)
   if with_labels:
     raise DataError(f"{name} is a sequence dataset and has no labels")
   if name == "tones" or name.startswith("wav:"):
@@ -109,6 +116,26 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
   ids = np.fromiter((lookup[char] for char in text), dtype=np.int32, count=len(text))
   return _windows(ids, name, split, sequence_length, len(vocabulary), vocabulary, source,
                   batch_size, shuffle, seed, drop_remainder)
+
+
+def _labeled_windows(streams, class_names, name, split, sequence_length, source, batch_size,
+                     shuffle, seed, drop_remainder):
+  """Windows of each class's stream, as (window, label) pairs."""
+  sequence_length = int(sequence_length)
+  windows, labels = [], []
+  for label, (class_name, ids) in enumerate(zip(class_names, streams)):
+    num_windows = len(ids) // sequence_length
+    if num_windows < 1:
+      raise DataError(f"{name} {split}: class {class_name!r} has {len(ids)} samples, fewer than "
+                      f"one window of {sequence_length}; lower sequence_length")
+    windows.append(ids[:num_windows * sequence_length].reshape(num_windows, sequence_length))
+    labels.append(np.full(num_windows, label, np.int32))
+  windows, labels = np.concatenate(windows), np.concatenate(labels)
+  info = DatasetInfo(name=name, split=split, shape=(sequence_length,),
+                     num_values=audio_sources.NUM_LEVELS, num_examples=len(windows),
+                     num_classes=len(class_names), class_names=tuple(class_names), source=source)
+  dataset = tf.data.Dataset.from_tensor_slices((windows, labels))
+  return _finish(dataset, split, int(batch_size), shuffle, seed, drop_remainder, len(windows)), info
 
 
 def _windows(ids, name, split, sequence_length, num_values, vocabulary, source, batch_size,

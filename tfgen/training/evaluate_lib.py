@@ -22,7 +22,9 @@ def evaluate(workdir, split="test", batch_size=500):
   log_prob = model.ensemble_log_prob if num_masks > 1 else tf.function(model.log_prob)
   total, count = 0.0, 0
   for batch in dataset:
-    values = log_prob(batch).numpy().astype(np.float64)
+    # A labeled split gives (x, labels): the NLL is then -log p(x | label).
+    values = (log_prob(*batch) if isinstance(batch, tuple) else log_prob(batch))
+    values = values.numpy().astype(np.float64)
     total += values.sum()
     count += len(values)
   nll = -total / count

@@ -20,11 +20,35 @@ BEST_WEIGHTS = "best.weights.h5"
 
 
 def load_split(config, split, batch_size=None, shuffle=None):
-  """The config's dataset split: (tf.data.Dataset, DatasetInfo)."""
+  """The config's dataset split: (tf.data.Dataset, DatasetInfo).
+
+  With data.with_labels each element is a pair (x, labels), the inputs of a
+  conditional model; `as_fit_inputs` wraps it for `fit`.
+  """
   return data.load(config.data.name, split, batch_size=batch_size or config.data.batch_size,
                    path=config.data.path or None, data_dir=config.data.data_dir or None,
                    shuffle=shuffle, seed=config.seed,
+                   with_labels=bool(config.data.get("with_labels", False)),
                    sequence_length=config.data.get("sequence_length", 64))
+
+
+def as_fit_inputs(dataset, config):
+  """A labeled dataset's (x, labels) pairs as one input tuple, so fit does not take labels as y."""
+  if not config.data.get("with_labels", False):
+    return dataset
+  return dataset.map(lambda x, labels: ((x, labels),))
+
+
+def check_conditioning(config, data_info):
+  """A conditional model needs labeled data with as many classes as it has conditions."""
+  num_conditions = int(config.model.get("num_conditions", 0))
+  with_labels = bool(config.data.get("with_labels", False))
+  if num_conditions and not with_labels:
+    raise ValueError(f"model.num_conditions={num_conditions} needs labeled data: set "
+                     "data.with_labels=True")
+  if with_labels and num_conditions != data_info.num_classes:
+    raise ValueError(f"{data_info.name} has {data_info.num_classes} classes but "
+                     f"model.num_conditions={num_conditions}; set them equal")
 
 
 def _model_signature(model_config):
@@ -87,6 +111,8 @@ def read_run_config(workdir):
   try:
     info = dict(record["data_info"])
     info["shape"] = tuple(info["shape"])
+    if info.get("class_names") is not None:
+      info["class_names"] = tuple(info["class_names"])
     return ml_collections.ConfigDict(record["config"]), data.DatasetInfo(**info)
   except (KeyError, TypeError, ValueError) as error:
     raise ValueError(f"{path}: corrupt run config ({type(error).__name__}: {error})") from None

@@ -2,19 +2,55 @@
 
 import numpy as np
 
+from tfgen.data import audio_sources
 from tfgen.training import run
 from tfgen.utils import images
 
 
-def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0):
-  """Samples `num_samples` examples; writes a PNG grid to `output` when given.
+def _labels(model, info, label, num_samples):
+  """Labels for a conditional model: `label` (an int or a class name), or one class per sample in turn."""
+  num_conditions = getattr(model, "num_conditions", 0)
+  if not num_conditions:
+    if label is not None:
+      raise ValueError("this run's model is unconditional; drop --label")
+    return None
+  if label is None:
+    return np.arange(num_samples) % num_conditions
+  names = list(info.class_names or [])
+  if isinstance(label, str) and label in names:
+    return np.full(num_samples, names.index(label))
+  try:
+    index = int(label)
+  except ValueError:
+    index = -1
+  if not 0 <= index < num_conditions:
+    known = f" or one of {', '.join(names)}" if names else ""
+    raise ValueError(f"label {label!r} is not a class of this model: use 0..{num_conditions - 1}{known}")
+  return np.full(num_samples, index)
+
+
+def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0, label=None):
+  """Samples `num_samples` examples; writes them to `output` when given.
+
+  A .wav output gets the samples (mu-law audio) one after another with a short
+  gap; any other output a PNG grid. A conditional model draws from `label`'s
+  class, or from each class in turn when no label is given.
 
   Returns:
     numpy [num_samples, *shape].
   """
   model, _, info = run.load_model(workdir)
-  samples = model.sample(num_samples, temperature=temperature, seed=seed).numpy()
-  if output:
+  labels = _labels(model, info, label, num_samples)
+  samples = model.sample(num_samples, temperature=temperature, seed=seed,
+                         **({} if labels is None else {"condition": labels})).numpy()
+  if output and output.lower().endswith(".wav"):
+    if info.num_values != audio_sources.NUM_LEVELS or len(info.shape) != 1:
+      raise ValueError(f"{info.name} is not mu-law audio; write a .png instead")
+    gap = np.zeros(audio_sources.SAMPLE_RATE // 10, np.float32)
+    audio = np.concatenate([piece for clip in samples
+                            for piece in (audio_sources.mu_law_decode(clip), gap)])
+    audio_sources.write_wav(output, audio, audio_sources.SAMPLE_RATE)
+  elif output:
     images.save_grid(output, samples, info.num_values)
   return samples
 

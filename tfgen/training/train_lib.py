@@ -58,6 +58,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   keras.utils.set_random_seed(config.seed)
   train_data, info = run.load_split(config, "train")
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
+  run.check_conditioning(config, info)
+  train_data, valid_data = run.as_fit_inputs(train_data, config), run.as_fit_inputs(valid_data, config)
 
   fixed_steps = int(config.training.get("steps_per_epoch", 0)) or None
   if fixed_steps:

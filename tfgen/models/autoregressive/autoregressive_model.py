@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgen import heads as heads_lib
+from tfgen.heads import head as head_lib
 from tfgen.heads import sampling
 from tfgen.models.losses import scale_for_replicas
 
@@ -37,6 +38,9 @@ class AutoregressiveModel(keras.Model):
   # XLA than without it, so every path (cached or naive) must use the same mode
   # for a seed to mean the same sample.
   jit_sampling = True
+  # Classes a conditional model is conditioned on (0 = unconditional); models
+  # that support conditioning take `num_conditions` in their constructor.
+  num_conditions = 0
 
   def __init__(self, event_shape, head, input_encoding="auto", **kwargs):
     super().__init__(**kwargs)
@@ -69,6 +73,8 @@ class AutoregressiveModel(keras.Model):
 
   def check_event_shape(self, x):
     """Raises a ValueError naming expected and given sizes when x's event shape is wrong."""
+    if isinstance(x, (tuple, list, dict)):
+      x, _ = self.split_inputs(x)  # Raises for an unconditional model.
     given = tuple(x.shape[1:])
     if len(given) != len(self.event_shape) or any(
         size is not None and size != expected for size, expected in zip(given, self.event_shape)):
@@ -76,6 +82,42 @@ class AutoregressiveModel(keras.Model):
           f"{type(self).__name__} expects examples of shape {self.event_shape} "
           f"({int(np.prod(self.event_shape))} values), got shape {given}"
           + (f" ({int(np.prod(given))} values)" if None not in given else ""))
+
+  def split_inputs(self, inputs):
+    """Model inputs -> (x, one-hot condition [batch, num_conditions] or None).
+
+    An unconditional model takes x; a conditional one takes (x, labels) or
+    {"x": x, "condition": labels} with int labels [batch] in [0, num_conditions).
+    """
+    if isinstance(inputs, dict):
+      unknown = set(inputs) - {"x", "condition"}
+      if "x" not in inputs or unknown:
+        raise ValueError(f"dict inputs need the keys 'x' and 'condition', got {sorted(inputs)}")
+      x, labels = inputs["x"], inputs.get("condition")
+    elif isinstance(inputs, (tuple, list)):
+      if len(inputs) != 2:
+        raise ValueError(f"tuple inputs must be (x, labels), got {len(inputs)} items")
+      x, labels = inputs
+    else:
+      x, labels = inputs, None
+    if not self.num_conditions:
+      if labels is not None:
+        raise ValueError(f"this {type(self).__name__} is unconditional (num_conditions=0) "
+                         "but was given a condition")
+      return x, None
+    if labels is None:
+      raise ValueError(f"this {type(self).__name__} is conditioned on one of "
+                       f"{self.num_conditions} classes: pass (x, labels)")
+    return x, self.encode_condition(labels)
+
+  def encode_condition(self, labels):
+    """int labels [batch] -> one-hot [batch, num_conditions]; out-of-range labels raise."""
+    labels = tf.convert_to_tensor(labels)
+    if labels.shape.rank != 1:
+      raise ValueError(f"condition labels must have shape [batch], got {labels.shape}")
+    labels = head_lib.check_integer_range(
+        tf.cast(labels, tf.float32), self.num_conditions, f"{type(self).__name__}'s condition")
+    return tf.one_hot(tf.cast(labels, tf.int32), self.num_conditions)
 
   def encode_inputs(self, x):
     """x [batch, *event_shape] -> network input [batch, num_positions, input_features]."""
@@ -106,15 +148,22 @@ class AutoregressiveModel(keras.Model):
 
   # ---- likelihood --------------------------------------------------------
 
-  def log_prob(self, x):
-    """log p(x) in nats, one pass: [batch]."""
+  def log_prob(self, x, condition=None):
+    """log p(x) (or log p(x | condition)) in nats, one pass: [batch].
+
+    Args:
+      x: [batch, *event_shape].
+      condition: int labels [batch]; needed exactly when num_conditions > 0.
+    """
     x = tf.convert_to_tensor(x)
     self.check_event_shape(x)
-    return self.head.log_prob(x, self(x, training=False))
+    inputs = x if condition is None else (x, tf.convert_to_tensor(condition))
+    return self.head.log_prob(x, self(inputs, training=False))
 
   def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
     """Mean negative log-likelihood per example, in nats (plus any layer losses)."""
     del y, sample_weight, training
+    x, _ = self.split_inputs(x)
     loss = -tf.reduce_mean(self.head.log_prob(x, y_pred))
     if self.losses:
       loss = loss + tf.add_n(self.losses)
@@ -122,7 +171,8 @@ class AutoregressiveModel(keras.Model):
 
   # ---- sampling ----------------------------------------------------------
 
-  def sample(self, num_samples, conditioned_on=None, mask=None, temperature=1.0, seed=None):
+  def sample(self, num_samples, conditioned_on=None, mask=None, temperature=1.0, seed=None,
+             condition=None):
     """Draws x ~ p(x), or completes x given the entries where `mask` is 1.
 
     Args:
@@ -137,6 +187,8 @@ class AutoregressiveModel(keras.Model):
         says so).
       temperature: > 0; scales the head's randomness.
       seed: None, an int or a [2] int tensor; the same seed gives the same samples.
+      condition: for a conditional model, an int label, or int labels
+        [num_samples], to draw x ~ p(x | label).
     Returns:
       float32 [num_samples, *event_shape].
     """
@@ -164,12 +216,31 @@ class AutoregressiveModel(keras.Model):
         raise ValueError(f"mask of shape {tuple(mask.shape)} does not broadcast to {shape}") from error
       values = self.head._check_support(tf.where(mask > 0, values, 0.0))
       self._check_mask(mask.numpy())
+    if self.num_conditions:
+      if condition is None:
+        raise ValueError(f"this {type(self).__name__} is conditional: pass condition= one of "
+                         f"{self.num_conditions} labels (or one per sample)")
+      labels = tf.broadcast_to(tf.convert_to_tensor(condition), [num_samples]) \
+          if np.ndim(condition) == 0 else tf.convert_to_tensor(condition)
+      if tuple(labels.shape) != (num_samples,):
+        raise ValueError(f"condition must be one label or {num_samples}, got shape {tuple(labels.shape)}")
+      condition = self.encode_condition(labels)
+    elif condition is not None:
+      raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
+    else:
+      condition = tf.zeros([num_samples, 0])
     if not self.built:
-      self(tf.zeros(shape, tf.float32))
+      self(self._model_inputs(tf.zeros(shape, tf.float32), condition))
     if self._compiled_sampler is None:
       self._compiled_sampler = tf.function(self._sample_loop, jit_compile=self.jit_sampling)
     seed = sampling.as_seed(seed)
-    return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed)
+    return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed, condition)
+
+  def _model_inputs(self, values, condition):
+    """What `call` takes: values, or (values, labels) for a conditional model."""
+    if not self.num_conditions:
+      return values
+    return (values, tf.argmax(condition, axis=-1, output_type=tf.int32))
 
   def _check_mask(self, mask):
     per_element = mask.reshape(mask.shape[0], self.num_positions, self.element_size)
@@ -185,30 +256,31 @@ class AutoregressiveModel(keras.Model):
       warnings.warn("some free positions come before given ones in the sampling order; they are "
                     "drawn without seeing those given values", stacklevel=3)
 
-  def _initial_sample_state(self, values):
+  def _initial_sample_state(self, values, condition):
     """State carried through sampling (none by default)."""
-    del values
+    del values, condition
     return ()
 
-  def _sample_step(self, values, step, position, state):
+  def _sample_step(self, values, step, position, state, condition):
     """Params [batch, P] of the element at `position` (the step-th drawn) given `values`.
 
+    `condition` is one-hot [batch, num_conditions] (no columns when unconditional).
     The default reruns the whole network; cached models override it.
     """
-    params = tf.reshape(self(values, training=False),
+    params = tf.reshape(self(self._model_inputs(values, condition), training=False),
                         [tf.shape(values)[0], self.num_positions, self.params_shape[-1]])
     return tf.gather(params, position, axis=1), state
 
-  def _sample_loop(self, values, mask, temperature, seed):
+  def _sample_loop(self, values, mask, temperature, seed, condition):
     batch = tf.shape(values)[0]
     order = self.sampling_order()
     flat_values = tf.reshape(values, [batch, self.num_positions, self.element_size])
     flat_mask = tf.reshape(mask, [batch, self.num_positions, self.element_size])
-    state = self._initial_sample_state(values)
+    state = self._initial_sample_state(values, condition)
 
     def draw(flat_values, state, step, position):
       current = tf.reshape(flat_values, tf.shape(values))
-      params, state = self._sample_step(current, step, position, state)
+      params, state = self._sample_step(current, step, position, state, condition)
       step_seed = None if seed is None else tf.random.experimental.stateless_fold_in(seed, step)
       drawn = self.head.sample(params[:, tf.newaxis, :], step_seed, temperature)
       drawn = tf.reshape(drawn, [batch, 1, self.element_size])

@@ -58,7 +58,8 @@ class CharRNN(SequenceModel):
     self.output_layer.build((None, None, self.hidden_units))
     self.built = True
 
-  def _network(self, embedded, training):
+  def _network(self, embedded, training, condition):
+    del condition  # Already added to the embedded inputs.
     hidden = embedded
     for index, layer in enumerate(self.recurrent_layers):
       hidden = layer(hidden, training=training)
@@ -71,7 +72,8 @@ class CharRNN(SequenceModel):
     per_layer = [zeros] if self.cell == "gru" else [zeros, zeros]
     return tuple(tuple(per_layer) for _ in range(self.num_layers))
 
-  def _network_step(self, embedded, step, state):
+  def _network_step(self, embedded, step, state, condition):
+    del condition
     del step
     hidden = embedded
     new_state = []

@@ -114,10 +114,12 @@ class NADE(AutoregressiveModel):
     params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
     return tf.reshape(params, (-1,) + self.params_shape)
 
-  def _initial_sample_state(self, values):
+  def _initial_sample_state(self, values, condition):
+    del condition
     return tf.broadcast_to(self.hidden_bias, [tf.shape(values)[0], self.hidden_units])
 
-  def _sample_step(self, values, step, position, state):
+  def _sample_step(self, values, step, position, state, condition):
+    del condition
     # Add the previous position's (already drawn or given) value to a_t.
     previous = self.sampling_order()[tf.maximum(step - 1, 0)]
     features = tf.gather(self.encode_inputs(values), previous, axis=1)        # [B, F]

@@ -15,37 +15,55 @@ class SequenceModel(AutoregressiveModel):
   `_network(embedded, training)` and, for cached generation,
   `_initial_network_state` and `_network_step`.
 
+  With `num_conditions` > 0 the model is p(x | c) for a class label c (a
+  speaker, a style): a learned vector for c is added to every step's embedded
+  input (and WaveNet also adds one to each gated layer), so inputs are
+  (x, labels) and `sample` takes `condition=`.
+
   Args:
     event_shape: (time,) or (time, channels).
     head: `tfgen.heads.Head` for one step's values.
     embedding_size: size of the embedded input.
+    num_conditions: classes of the global condition; 0 = unconditional.
   """
 
   _stateless_sampling = False
 
-  def __init__(self, event_shape, head, embedding_size=64, **kwargs):
+  def __init__(self, event_shape, head, embedding_size=64, num_conditions=0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
     if int(embedding_size) < 1:
       raise ValueError(f"embedding_size must be >= 1, got {embedding_size}")
+    if int(num_conditions) < 0:
+      raise ValueError(f"num_conditions must be >= 0, got {num_conditions}")
     self.embedding_size = int(embedding_size)
+    self.num_conditions = int(num_conditions)
     self.embedding = keras.layers.Dense(self.embedding_size, use_bias=False, name="embedding")
+    self.condition_embedding = (
+        keras.layers.Dense(self.embedding_size, use_bias=False, name="condition_embedding")
+        if self.num_conditions else None)
     self.output_layer = keras.layers.Dense(self.params_shape[-1], name="params")
 
   def build_sequence_layers(self):
     """Builds the embedding, the start vector and the output layer (call from `build`)."""
     self.embedding.build((None, None, self.input_features))
+    if self.condition_embedding is not None:
+      self.condition_embedding.build((None, self.num_conditions))
     self.start = self.add_weight(name="start", shape=(self.embedding_size,),
                                  initializer=keras.initializers.RandomNormal(stddev=0.02))
 
-  def embed(self, inputs):
+  def embed(self, inputs, condition=None):
     """x [batch, *event_shape] -> shifted embedded inputs [batch, time, embedding_size]."""
     embedded = self.embedding(self.encode_inputs(inputs))
     start = tf.broadcast_to(self.start, [tf.shape(embedded)[0], 1, self.embedding_size])
-    return tf.concat([start, embedded[:, :-1]], axis=1)
+    embedded = tf.concat([start, embedded[:, :-1]], axis=1)
+    if condition is not None:
+      embedded = embedded + self.condition_embedding(condition)[:, tf.newaxis, :]
+    return embedded
 
   def call(self, inputs, training=None):
-    self.check_event_shape(inputs)
-    hidden = self._network(self.embed(inputs), training)
+    x, condition = self.split_inputs(inputs)
+    self.check_event_shape(x)
+    hidden = self._network(self.embed(x, condition), training, condition)
     return tf.reshape(self.output_layer(hidden), (-1,) + self.params_shape)
 
   # Longest context the network can attend to; None for recurrent models.
@@ -55,7 +73,7 @@ class SequenceModel(AutoregressiveModel):
     """State before the first token of a sequence (RNN state, empty KV caches, ...)."""
     return self._initial_network_state(batch_size)
 
-  def next_params(self, previous, position, state):
+  def next_params(self, previous, position, state, condition=None):
     """Head params [batch, P] for the token at `position`, and the state after it.
 
     Args:
@@ -64,31 +82,42 @@ class SequenceModel(AutoregressiveModel):
       position: scalar int32 tensor, the place of the token to predict; below
         `context_length` where the model has one.
       state: from `start_state` or the previous call.
+      condition: one-hot [batch, num_conditions] for a conditional model
+        (`encode_condition(labels)`), else None.
     """
     previous = tf.reshape(tf.cast(previous, tf.float32), [-1, self.element_size])
     embedded = tf.where(position > 0, self.embedding(self.encode_elements(previous)),
                         self.start[tf.newaxis, :])
-    hidden, state = self._network_step(embedded, position, state)
+    if self.num_conditions:
+      if condition is None:
+        raise ValueError(f"this {type(self).__name__} is conditional: pass a one-hot condition")
+      embedded = embedded + self.condition_embedding(condition)
+    else:
+      condition = None
+    hidden, state = self._network_step(embedded, position, state, condition)
     return self.output_layer(hidden), state
 
-  def _initial_sample_state(self, values):
+  def _initial_sample_state(self, values, condition):
+    del condition
     return self._initial_network_state(tf.shape(values)[0])
 
-  def _sample_step(self, values, step, position, state):
+  def _sample_step(self, values, step, position, state, condition):
     del position  # Sequences are generated left to right: position == step.
     flat = tf.reshape(values, [tf.shape(values)[0], self.num_positions, self.element_size])
-    return self.next_params(tf.gather(flat, tf.maximum(step - 1, 0), axis=1), step, state)
+    return self.next_params(tf.gather(flat, tf.maximum(step - 1, 0), axis=1), step, state,
+                            condition)
 
-  def _network(self, embedded, training):
+  def _network(self, embedded, training, condition):
+    """Hidden features [batch, time, features]; `condition` is one-hot or None."""
     raise NotImplementedError
 
   def _initial_network_state(self, batch_size):
     raise NotImplementedError
 
-  def _network_step(self, embedded, step, state):
+  def _network_step(self, embedded, step, state, condition):
     raise NotImplementedError
 
   def get_config(self):
     config = super().get_config()
-    config.update(embedding_size=self.embedding_size)
+    config.update(embedding_size=self.embedding_size, num_conditions=self.num_conditions)
     return config

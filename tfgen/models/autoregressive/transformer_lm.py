@@ -57,7 +57,8 @@ class TransformerLM(SequenceModel):
     self.output_layer.build((None, None, self.width))
     self.built = True
 
-  def _network(self, embedded, training):
+  def _network(self, embedded, training, condition):
+    del condition  # Already added to the embedded inputs.
     length = tf.shape(embedded)[1]
     hidden = self.embedding_dropout(embedded + self.positions[:length], training=training)
     for block in self.blocks:
@@ -67,7 +68,8 @@ class TransformerLM(SequenceModel):
   def _initial_network_state(self, batch_size):
     return tuple(block.initial_cache(batch_size, self.context_length) for block in self.blocks)
 
-  def _network_step(self, embedded, step, state):
+  def _network_step(self, embedded, step, state, condition):
+    del condition
     hidden = embedded + tf.gather(self.positions, step)
     caches = []
     for block, cache in zip(self.blocks, state):

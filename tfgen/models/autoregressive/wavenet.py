@@ -15,7 +15,9 @@ class WaveNet(SequenceModel):
     z^i = tanh(W_f^i * h^{i-1}) . sigmoid(W_g^i * h^{i-1}),   h^i = h^{i-1} + V_r^i z^i,
     p(x_t | x_<t) = head(W_o relu(W_s relu(sum_i V_s^i z^i)))
 
-  (* a causal convolution of kernel 2 and dilation 2^(i mod L)). Inputs are
+  (* a causal convolution of kernel 2 and dilation 2^(i mod L)). With global
+  conditioning on a class c (num_conditions > 0) each gate also gets a learned
+  vector: z^i = tanh(W_f^i * h + V_f^i c) . sigmoid(W_g^i * h + V_g^i c). Inputs are
   shifted one step behind a start vector, so the output at t sees x_<t only.
   Generation keeps a queue of past inputs per convolution, so each new sample
   costs O(layers), not a pass over the receptive field.
@@ -27,10 +29,13 @@ class WaveNet(SequenceModel):
     num_layers_per_stack: L (dilations up to 2^(L-1)).
     num_stacks: repeats of the dilation pattern.
     embedding_size: size of the embedded input.
+    num_conditions: classes for global conditioning (speakers, instruments); 0 = none.
 
   Example:
     model = WaveNet((4000,), tfgen.heads.Categorical(256), num_layers_per_stack=9)
     model.receptive_field   # 2 + 2^9 - 1
+    speakers = WaveNet((4000,), tfgen.heads.Categorical(256), num_conditions=3)
+    audio = speakers.sample(2, condition=[0, 2])
 
   References: van den Oord et al., "WaveNet: A Generative Model for Raw Audio",
   2016; Paine et al., "Fast Wavenet Generation Algorithm", 2016.
@@ -59,6 +64,9 @@ class WaveNet(SequenceModel):
     self.skip_projections = [keras.layers.Dense(self.skip_channels, name=f"skip_{index}")
                              for index in range(len(self.dilations))]
     self.skip_output = keras.layers.Dense(self.skip_channels, activation="relu", name="skip_output")
+    self.condition_projections = [
+        keras.layers.Dense(2 * self.residual_channels, use_bias=False, name=f"condition_{index}")
+        for index in range(len(self.dilations) if self.num_conditions else 0)]
 
   @property
   def receptive_field(self):
@@ -73,22 +81,30 @@ class WaveNet(SequenceModel):
       skip.build((None, None, self.residual_channels))
     for residual in self.residual_projections:
       residual.build((None, None, self.residual_channels))
+    for projection in self.condition_projections:
+      projection.build((None, self.num_conditions))
     self.skip_output.build((None, None, self.skip_channels))
     self.output_layer.build((None, None, self.skip_channels))
     self.built = True
 
-  def _gated_layer(self, index, hidden, convolved):
+  def _gated_layer(self, index, hidden, convolved, condition):
+    if condition is not None:
+      projected = self.condition_projections[index](condition)          # [B, 2C]
+      if convolved.shape.rank == 3:
+        projected = projected[:, tf.newaxis, :]
+      convolved = convolved + projected
     filters, gates = tf.split(convolved, 2, axis=-1)
     gated = tf.tanh(filters) * tf.sigmoid(gates)
     if index < len(self.residual_projections):
       hidden = hidden + self.residual_projections[index](gated)
     return hidden, self.skip_projections[index](gated)
 
-  def _network(self, embedded, training):
+  def _network(self, embedded, training, condition):
+    del training
     hidden = self.input_conv(embedded)
     skips = 0.0
     for index, conv in enumerate(self.gated_convs):
-      hidden, skip = self._gated_layer(index, hidden, conv(hidden))
+      hidden, skip = self._gated_layer(index, hidden, conv(hidden), condition)
       skips = skips + skip
     return self.skip_output(tf.nn.relu(skips))
 
@@ -97,7 +113,7 @@ class WaveNet(SequenceModel):
     queues += [conv.initial_queue(batch_size, self.residual_channels) for conv in self.gated_convs]
     return tuple(queues)
 
-  def _network_step(self, embedded, step, state):
+  def _network_step(self, embedded, step, state, condition):
     del step
     hidden, input_queue = self.input_conv.step(embedded, state[0])
     queues = [input_queue]
@@ -105,7 +121,7 @@ class WaveNet(SequenceModel):
     for index, (conv, queue) in enumerate(zip(self.gated_convs, state[1:])):
       convolved, queue = conv.step(hidden, queue)
       queues.append(queue)
-      hidden, skip = self._gated_layer(index, hidden, convolved)
+      hidden, skip = self._gated_layer(index, hidden, convolved, condition)
       skips = skips + skip
     return self.skip_output(tf.nn.relu(skips)), tuple(queues)
 
