@@ -1,9 +1,13 @@
-r"""Exact negative log-likelihood of a trained workdir on a data split.
+r"""Negative log-likelihood of a trained workdir on a data split.
 
   python -m tfgen.evaluate --workdir=runs/made --split=test
+  python -m tfgen.evaluate --workdir=runs/vae --split=test --num_importance_samples=5000
 
 Prints one human line, then one JSON line:
   {"model", "dataset", "split", "num_examples", "nll_nats", "bits_per_dim"}
+Autoregressive models are exact. A VAE's NLL is the IWAE estimate with
+--num_importance_samples samples, and the line adds "negative_elbo_nats"; an
+autoencoder reports its "reconstruction_error" instead.
 """
 
 import json
@@ -16,7 +20,10 @@ from absl import flags
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tfgen.train.")
 _SPLIT = flags.DEFINE_enum("split", "test", ["train", "valid", "test"], "Data split.")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Examples per batch.")
+_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Examples per batch (VAEs: at most 100).")
+_NUM_IMPORTANCE_SAMPLES = flags.DEFINE_integer(
+    "num_importance_samples", 5000, "VAEs: importance samples k of the IWAE NLL estimate.")
+_SEED = flags.DEFINE_integer("seed", 0, "VAEs: seed of the importance samples.")
 flags.mark_flags_as_required(["workdir"])
 
 
@@ -24,10 +31,15 @@ def main(argv):
   del argv
   from tfgen.training import evaluate_lib  # pylint: disable=import-outside-toplevel
   result = binary.run_main("tfgen.evaluate", lambda: evaluate_lib.evaluate(
-      _WORKDIR.value, _SPLIT.value, _BATCH_SIZE.value))
-  print(f"{result['model']} on {result['dataset']} {result['split']} "
-        f"({result['num_examples']} examples): {result['nll_nats']:.2f} nats per example, "
-        f"{result['bits_per_dim']:.4f} bits/dim")
+      _WORKDIR.value, _SPLIT.value, _BATCH_SIZE.value, _NUM_IMPORTANCE_SAMPLES.value, _SEED.value))
+  where = f"{result['model']} on {result['dataset']} {result['split']} ({result['num_examples']} examples)"
+  if "reconstruction_error" in result:
+    print(f"{where}: reconstruction error {result['reconstruction_error']:.3f} per example")
+  else:
+    extra = (f" (IWAE, k={result['num_importance_samples']}; -ELBO "
+             f"{result['negative_elbo_nats']:.2f})" if "negative_elbo_nats" in result else "")
+    print(f"{where}: {result['nll_nats']:.2f} nats per example{extra}, "
+          f"{result['bits_per_dim']:.4f} bits/dim")
   print(json.dumps(result))
 
 

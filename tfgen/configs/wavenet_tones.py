@@ -24,5 +24,5 @@ def get_config():
 
   config.optimizer.learning_rate = 2e-3  # Peak learning rate of Adam.
   config.optimizer.clipnorm = 1.0  # Gradient-norm clipping.
-  config.training.num_epochs = 5  # Passes over the tones.
+  config.training.num_epochs = 8  # Passes over the 2 minutes of tones (105 steps each).
   return config

@@ -113,7 +113,7 @@ def _tone(shape, phase):
   return 2.0 * ((phase / (2 * np.pi)) % 1.0) - 1.0
 
 
-def labeled_tones(sample_rate=SAMPLE_RATE, seconds=30.0, seed=0):
+def labeled_tones(sample_rate=SAMPLE_RATE, seconds=180.0, seed=0):
   """Generated tones labeled by waveform (sine, square, sawtooth): half-second tones per class."""
   rng = np.random.default_rng(seed)
   times = np.arange(sample_rate // 2) / sample_rate
@@ -127,7 +127,7 @@ def labeled_tones(sample_rate=SAMPLE_RATE, seconds=30.0, seed=0):
   return list(TONE_SHAPES), streams, f"generated labeled tones (seed {seed}, {sample_rate} Hz)"
 
 
-def tones(sample_rate=SAMPLE_RATE, seconds=20.0, seed=0):
+def tones(sample_rate=SAMPLE_RATE, seconds=120.0, seed=0):
   """Generated test audio: half-second sine tones of random pitch and loudness, mu-law encoded."""
   rng = np.random.default_rng(seed)
   tone_length = sample_rate // 2

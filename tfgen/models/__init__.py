@@ -2,7 +2,8 @@
 
 from tfgen.models.autoregressive import (FVSBN, MADE, NADE, AutoregressiveModel, CharRNN,
                                          TransformerLM, WaveNet)
+from tfgen.models.latent import VAE, Autoencoder, ConditionalVAE
 from tfgen.models.registry import build
 
-__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM", "WaveNet",
-           "build"]
+__all__ = ["Autoencoder", "AutoregressiveModel", "CharRNN", "ConditionalVAE", "FVSBN", "MADE",
+           "NADE", "TransformerLM", "VAE", "WaveNet", "build"]

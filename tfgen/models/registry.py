@@ -7,6 +7,9 @@ from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
+from tfgen.models.latent.autoencoder import Autoencoder
+from tfgen.models.latent.conditional_vae import ConditionalVAE
+from tfgen.models.latent.vae import VAE
 
 MODELS = {
     "fvsbn": FVSBN,
@@ -15,6 +18,9 @@ MODELS = {
     "char_rnn": CharRNN,
     "transformer_lm": TransformerLM,
     "wavenet": WaveNet,
+    "autoencoder": Autoencoder,
+    "vae": VAE,
+    "conditional_vae": ConditionalVAE,
 }
 
 

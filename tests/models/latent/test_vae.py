@@ -1,0 +1,119 @@
+"""The VAE: the five checks, analytic KL, the ELBO/IWAE relation and bad input."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tests import model_checks
+from tfgen import heads
+from tfgen.models.latent import VAE
+
+tfd = tfp.distributions
+
+
+def binary_images(num, seed=0, shape=(8, 8, 1)):
+  return (np.random.default_rng(seed).random((num,) + shape) < 0.3).astype(np.float32)
+
+
+@pytest.fixture(params=["mlp", "conv"])
+def network(request):
+  return request.param
+
+
+def make(network="mlp", head=None, **kwargs):
+  kwargs = {"latent_size": 3, "hidden_units": (16,), **kwargs}
+  return VAE((8, 8, 1), head or heads.Bernoulli(), network=network, **kwargs)
+
+
+def elbo_score(model, x):
+  return model.elbo(x, seed=3)[0].numpy()
+
+
+def test_output_shape(network):
+  model_checks.check_output_shape(make(network), binary_images(5), (5, 8, 8, 1, 1))
+
+
+def test_fit_step_reports_the_bound_and_its_parts(network):
+  model = make(network)
+  loss = model_checks.check_fit_step(model, binary_images(16))
+  history = model.fit(binary_images(16), epochs=1, batch_size=16, verbose=0)
+  assert set(history.history) == {"loss", "reconstruction", "kl"}
+  assert np.isfinite(loss) and history.history["kl"][0] >= 0
+
+
+def test_same_seed_same_sample(network):
+  model = make(network)
+  model.build()
+  model_checks.check_seeded_sampling(model)
+  means = model.sample(3, seed=1, mean=True).numpy()
+  assert np.all((means > 0) & (means < 1))
+
+
+def test_save_load_round_trip(network, tmp_path):
+  model = make(network, head=heads.Categorical(4))
+  x = np.random.default_rng(1).integers(0, 4, (4, 8, 8, 1)).astype(np.float32)
+  model(x)
+  model_checks.check_save_load(model, x, tmp_path, score=elbo_score)
+
+
+def test_analytic_kl_equals_monte_carlo_kl():
+  model = make(latent_size=4)
+  x = binary_images(3)
+  posterior = model.encode(x)
+  analytic = tfd.kl_divergence(posterior, model.prior(batch_size=3)).numpy()
+  z = posterior.sample(200000, seed=(1, 2))
+  monte_carlo = tf.reduce_mean(posterior.log_prob(z) - model.prior(batch_size=3).log_prob(z), 0)
+  np.testing.assert_allclose(monte_carlo.numpy(), analytic, atol=0.02, rtol=0.02)
+  # And the analytic formula 0.5 sum(mu^2 + sigma^2 - 1 - log sigma^2) itself.
+  mean, scale = posterior.mean().numpy(), posterior.stddev().numpy()
+  by_hand = 0.5 * np.sum(mean ** 2 + scale ** 2 - 1 - 2 * np.log(scale), axis=-1)
+  np.testing.assert_allclose(analytic, by_hand, rtol=1e-5, atol=1e-5)
+
+
+def test_iwae_with_one_sample_is_the_elbo():
+  model = make()
+  x = binary_images(4)
+  single = model.iwae_bound(x, 1, seed=5).numpy()
+  sampled_kl_elbo = model.elbo(x, analytic_kl=False, seed=5)[0].numpy()
+  np.testing.assert_allclose(single, sampled_kl_elbo, rtol=1e-5, atol=1e-4)
+  # Averaged over draws, it is the ELBO with the analytic KL.
+  draws = np.mean([model.iwae_bound(x, 1, seed=seed).numpy() for seed in range(400)], axis=0)
+  analytic = np.mean([model.elbo(x, seed=seed)[0].numpy() for seed in range(400)], axis=0)
+  np.testing.assert_allclose(draws, analytic, atol=0.3)
+
+
+def test_beta_weights_the_kl():
+  x = binary_images(4)
+  model = make(beta=0.0)
+  bound, reconstruction, kl = model.elbo(x, seed=2)
+  np.testing.assert_allclose(bound.numpy(), reconstruction.numpy())
+  assert np.all(kl.numpy() > 0)
+  heavy = VAE.from_config({**model.get_config(), "beta": 4.0})
+  heavy(x)
+  heavy.set_weights(model.get_weights())
+  np.testing.assert_allclose(heavy.elbo(x, seed=2)[0].numpy(),
+                             (reconstruction - 4.0 * kl).numpy(), rtol=1e-5)
+
+
+def test_training_on_the_iwae_bound(network):
+  model = make(network, num_importance_samples=5)
+  model_checks.check_fit_step(model, binary_images(8))
+
+
+def test_bad_input_is_named():
+  with pytest.raises(ValueError, match="latent_size must be >= 1, got 0"):
+    make(latent_size=0)
+  with pytest.raises(ValueError, match="network must be one of mlp, conv"):
+    make(network="rnn")
+  with pytest.raises(ValueError, match="divisible by 4"):
+    VAE((6, 6, 1), heads.Bernoulli(), network="conv")
+  model = make()
+  with pytest.raises(tf.errors.InvalidArgumentError, match=r"Bernoulli head expects integer values in \[0, 1\]"):
+    model.elbo(binary_images(2) * 3.0)
+  with pytest.raises(ValueError, match=r"expects examples of shape \(8, 8, 1\), got shape \(64,\)"):
+    model.elbo(np.zeros((2, 64), np.float32))
+  with pytest.raises(ValueError, match="unconditional"):
+    model.sample(2, condition=1)
+  with pytest.raises(ValueError, match="num_importance_samples must be >= 1"):
+    make(num_importance_samples=0)

@@ -1,0 +1,15 @@
+"""IWAE (k = 50 importance samples in the training bound) on the fixed binarized MNIST.
+
+  python -m tfgen.train --config=tfgen/configs/iwae_binarized_mnist.py --workdir=runs/iwae_bmnist \
+      --config.data.path=../shared/data/binarized_mnist.npz
+  python -m tfgen.evaluate --workdir=runs/iwae_bmnist --split=test --num_importance_samples=5000
+"""
+
+from tfgen.configs import vae_binarized_mnist
+
+
+def get_config():
+  config = vae_binarized_mnist.get_config()
+  config.model.num_importance_samples = 50  # Burda et al.'s k = 50.
+  config.training.num_epochs = 100  # Each step decodes 50 samples per image.
+  return config

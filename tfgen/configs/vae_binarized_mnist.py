@@ -1,0 +1,27 @@
+"""VAE with one stochastic layer (IWAE paper architecture) on the fixed binarized MNIST (50k/10k/10k).
+
+  python -m tfgen.train --config=tfgen/configs/vae_binarized_mnist.py --workdir=runs/vae_bmnist \
+      --config.data.path=../shared/data/binarized_mnist.npz
+  python -m tfgen.evaluate --workdir=runs/vae_bmnist --split=test --num_importance_samples=5000
+"""
+
+from tfgen.configs import common
+
+
+def get_config():
+  config = common.binarized_mnist_config()
+
+  config.model.name = "vae"  # A tfgen.models.registry name.
+  config.model.latent_size = 50  # Burda et al.: one stochastic layer of 50 units.
+  config.model.network = "mlp"  # Encoder 784-200-200-(2x50), decoder 50-200-200-784.
+  config.model.hidden_units = (200, 200)  # Deterministic hidden layers of each network.
+  config.model.activation = "tanh"  # As in Burda et al.
+  config.model.beta = 1.0  # Weight of the KL term (1 = the ELBO).
+  config.model.num_importance_samples = 1  # k of the training bound: 1 = the ELBO.
+  config.model.seed = 0  # Seeds the reparameterization noise.
+
+  config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
+
+  config.training.num_epochs = 200  # Passes over the 50k training images.
+  config.training.early_stopping_patience = 20  # The bound is noisy: wait longer.
+  return config

@@ -1,0 +1,305 @@
+"""The variational autoencoder (Kingma & Welling), trained on the ELBO or the IWAE bound."""
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tfgen import heads as heads_lib
+from tfgen.heads import head as head_lib
+from tfgen.heads import sampling
+from tfgen.models.latent import networks
+from tfgen.models.losses import scale_for_replicas
+
+tfd = tfp.distributions
+
+
+@keras.saving.register_keras_serializable(package="tfgen")
+class VAE(keras.Model):
+  """A latent-variable model p(x) = integral p(x | z) p(z) dz, fit by amortised inference.
+
+    q(z | x) = N(mu(x), diag sigma(x)^2),   p(z) = N(0, I),   p(x | z) = head(decoder(z))
+    z = mu + sigma * eps,  eps ~ N(0, I)                              (reparameterization)
+    ELBO(x) = E_q[log p(x | z)] - beta KL(q(z | x) || p(z))          (KL analytic)
+    IWAE_k(x) = E[log (1/k) sum_i p(x, z_i) / q(z_i | x)],  z_i ~ q  (k = 1: the ELBO)
+
+  Training minimises -ELBO (num_importance_samples = 1) or -IWAE_k (k > 1),
+  in nats per example; `tfgen.models.latent.importance_weighted.log_likelihood`
+  estimates log p(x) with up to thousands of samples.
+
+  Args:
+    event_shape: shape of one example, e.g. (28, 28, 1).
+    head: the decoder's `tfgen.heads.Head` (Bernoulli, Categorical,
+      DiscretizedLogisticMixture, Normal, ...).
+    latent_size: dimension of z (>= 1).
+    network: "mlp" or "conv" (4 conv layers down, 4 transposed conv layers up).
+    hidden_units: hidden layer sizes of the encoder (the decoder mirrors them).
+    activation: hidden activation.
+    beta: weight of the KL term (beta-VAE); 1 gives the ELBO.
+    num_importance_samples: k of the training objective (1 = ELBO).
+    seed: seeds the noise of training steps.
+
+  Example:
+    vae = VAE((28, 28, 1), tfgen.heads.Bernoulli(), latent_size=50)
+    vae.compile(optimizer="adam"); vae.fit(images, epochs=10)
+    vae.elbo(images)[0]                                   # [batch] nats
+    importance_weighted.log_likelihood(vae, images, num_samples=5000)
+
+  References: Kingma & Welling, "Auto-Encoding Variational Bayes", 2014;
+  Burda et al., "Importance Weighted Autoencoders", 2016; keras-io's VAE example.
+  """
+
+  def __init__(self, event_shape, head, latent_size=50, network="mlp", hidden_units=(200, 200),
+               activation="tanh", beta=1.0, num_importance_samples=1, seed=0, **kwargs):
+    super().__init__(**kwargs)
+    if isinstance(head, dict):
+      head = keras.saving.deserialize_keras_object(head)
+    if not isinstance(head, heads_lib.Head):
+      raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+    if int(latent_size) < 1:
+      raise ValueError(f"latent_size must be >= 1, got {latent_size}")
+    if float(beta) < 0:
+      raise ValueError(f"beta must be >= 0, got {beta}")
+    if int(num_importance_samples) < 1:
+      raise ValueError(f"num_importance_samples must be >= 1, got {num_importance_samples}")
+    self.event_shape = tuple(int(size) for size in event_shape)
+    networks.check_network(network, self.event_shape)
+    self.head = head
+    self.params_shape = head.params_shape(self.event_shape)
+    self.latent_size = int(latent_size)
+    self.network = network
+    self.hidden_units = tuple(int(units) for units in hidden_units)
+    if not self.hidden_units or min(self.hidden_units) < 1:
+      raise ValueError(f"hidden_units must be one or more sizes >= 1, got {hidden_units}")
+    self.activation = activation
+    self.beta = float(beta)
+    self.num_importance_samples = int(num_importance_samples)
+    self.seed = int(seed)
+    self.encoder = networks.encoder(network, self._encoder_input_shape(), 2 * self.latent_size,
+                                    self.hidden_units, activation, name="encoder")
+    self.decoder = networks.decoder(network, self.latent_size, self.params_shape,
+                                    self.hidden_units, activation, name="decoder")
+    self.seed_generator = keras.random.SeedGenerator(self.seed)
+    self.loss_tracker = keras.metrics.Mean(name="loss")
+    self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+    self.kl_tracker = keras.metrics.Mean(name="kl")
+
+  # ---- conditioning hooks (the conditional VAE overrides them) -----------
+
+  num_conditions = 0
+
+  def _encoder_input_shape(self):
+    return self.event_shape
+
+  def split_inputs(self, inputs):
+    """Model inputs -> (x, one-hot condition or None). The unconditional VAE takes x alone."""
+    if isinstance(inputs, (tuple, list, dict)):
+      raise ValueError("this VAE is unconditional; pass x alone (see ConditionalVAE for labels)")
+    return inputs, None
+
+  def as_condition(self, condition):
+    """Labels [batch] (or an already one-hot [batch, num_conditions]) -> one-hot, or None."""
+    if condition is None:
+      if self.num_conditions:
+        raise ValueError(f"this {type(self).__name__} is conditioned on one of "
+                         f"{self.num_conditions} classes: pass their labels")
+      return None
+    if not self.num_conditions:
+      raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
+    condition = tf.convert_to_tensor(condition)
+    if condition.shape.rank == 2 and condition.dtype.is_floating:
+      return condition
+    if condition.shape.rank != 1:
+      raise ValueError(f"condition labels must have shape [batch], got {condition.shape}")
+    labels = head_lib.check_integer_range(
+        tf.cast(condition, tf.float32), self.num_conditions, f"{type(self).__name__}'s label")
+    return tf.one_hot(tf.cast(labels, tf.int32), self.num_conditions)
+
+  def _encoder_inputs(self, features, condition):
+    del condition
+    return features
+
+  def _decoder_inputs(self, z, condition):
+    del condition
+    return z
+
+  def prior(self, condition=None, batch_size=1):
+    """p(z): N(0, I) with batch shape [batch_size]."""
+    del condition
+    return tfd.Independent(tfd.Normal(tf.zeros([batch_size, self.latent_size]), 1.0), 1)
+
+  # ---- model pieces ------------------------------------------------------
+
+  def build(self, input_shape=None):
+    if not self.encoder.built:
+      self.encoder.build((None,) + self._encoder_input_shape())
+    if not self.decoder.built:
+      self.decoder.build((None, self._decoder_input_size()))
+    self.built = True
+
+  def _decoder_input_size(self):
+    return self.latent_size
+
+  def check_event_shape(self, x):
+    given = tuple(x.shape[1:])
+    if given != self.event_shape:
+      raise ValueError(f"{type(self).__name__} expects examples of shape {self.event_shape}, "
+                       f"got shape {given}")
+
+  def encode(self, x, condition=None):
+    """q(z | x): a `tfd` distribution with batch shape [batch] and event [latent_size]."""
+    x = tf.convert_to_tensor(x, tf.float32)
+    self.check_event_shape(x)
+    condition = self.as_condition(condition)
+    features = self._encoder_inputs(self.head.normalize(self.head._check_support(x)), condition)
+    mean, raw_scale = tf.split(self.encoder(features), 2, axis=-1)
+    return tfd.Independent(tfd.Normal(mean, tf.nn.softplus(raw_scale) + 1e-4), 1)
+
+  def decode(self, z, condition=None):
+    """Head params [batch, *params_shape] of p(x | z)."""
+    condition = self.as_condition(condition)
+    return self.decoder(self._decoder_inputs(tf.convert_to_tensor(z, tf.float32), condition))
+
+  def call(self, inputs, training=None):
+    """Params of p(x | z = E_q[z]): the model's reconstruction of x."""
+    del training
+    x, condition = self.split_inputs(inputs)
+    return self.decode(self.encode(x, condition).mean(), condition)
+
+  def _noise(self, shape, seed):
+    if seed is None:
+      return keras.random.normal(shape, seed=self.seed_generator)
+    return sampling.normal(shape, seed)
+
+  # ---- bounds ------------------------------------------------------------
+
+  def elbo(self, x, condition=None, analytic_kl=True, seed=None):
+    """(ELBO, E_q log p(x | z), KL(q || p)), each [batch] in nats, with one z per example.
+
+    With analytic_kl=False the KL is the one-sample estimate log q(z|x) - log p(z),
+    which makes the ELBO equal `iwae_bound(x, 1)` for the same seed.
+    """
+    condition = self.as_condition(condition)
+    posterior = self.encode(x, condition)
+    z = posterior.mean() + posterior.stddev() * self._noise(tf.shape(posterior.mean()), seed)
+    reconstruction = self.head.log_prob(x, self.decode(z, condition))
+    prior = self.prior(condition, tf.shape(z)[0])
+    if analytic_kl:
+      kl = tfd.kl_divergence(posterior, prior)
+    else:
+      kl = posterior.log_prob(z) - prior.log_prob(z)
+    return reconstruction - self.beta * kl, reconstruction, kl
+
+  def log_weights(self, x, num_samples, condition=None, seed=None):
+    """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch]."""
+    x = tf.convert_to_tensor(x, tf.float32)
+    condition = self.as_condition(condition)
+    posterior = self.encode(x, condition)
+    mean, scale = posterior.mean(), posterior.stddev()
+    batch = tf.shape(mean)[0]
+    z = mean + scale * self._noise(tf.stack([num_samples, batch, self.latent_size]), seed)
+    flat_z = tf.reshape(z, [-1, self.latent_size])
+    flat_condition = None if condition is None else tf.tile(condition, [num_samples, 1])
+    tiled_x = tf.tile(x, tf.concat([[num_samples], tf.ones([len(self.event_shape)], tf.int32)], 0))
+    log_likelihood = self.head.log_prob(tiled_x, self.decode(flat_z, flat_condition))
+    log_likelihood = tf.reshape(log_likelihood, [num_samples, batch])
+    return (log_likelihood + self.prior(condition, batch).log_prob(z)
+            - posterior.log_prob(z))
+
+  def iwae_bound(self, x, num_samples, condition=None, seed=None):
+    """IWAE_k = log (1/k) sum_i w_i for one draw of k samples: [batch] nats."""
+    log_weights = self.log_weights(x, num_samples, condition, seed)
+    return tf.reduce_logsumexp(log_weights, axis=0) - math.log(num_samples)
+
+  # ---- training (keras-io shape) -----------------------------------------
+
+  @property
+  def metrics(self):
+    return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
+
+  def _objective(self, inputs):
+    x, condition = self.split_inputs(inputs)
+    x = tf.convert_to_tensor(x, tf.float32)
+    if self.num_importance_samples > 1:
+      bound = self.iwae_bound(x, self.num_importance_samples, condition)
+      # Report the ELBO's parts for the same batch too.
+      _, reconstruction, kl = self.elbo(x, condition)
+    else:
+      bound, reconstruction, kl = self.elbo(x, condition)
+    return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl)
+
+  def _update_metrics(self, loss, reconstruction, kl):
+    self.loss_tracker.update_state(loss)
+    self.reconstruction_tracker.update_state(reconstruction)
+    self.kl_tracker.update_state(kl)
+    return {metric.name: metric.result() for metric in self.metrics}
+
+  def train_step(self, data):
+    inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    with tf.GradientTape() as tape:
+      loss, reconstruction, kl = self._objective(inputs)
+      scaled = scale_for_replicas(loss)
+    gradients = tape.gradient(scaled, self.trainable_weights)
+    self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
+    return self._update_metrics(loss, reconstruction, kl)
+
+  def test_step(self, data):
+    inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    return self._update_metrics(*self._objective(inputs))
+
+  # ---- generation --------------------------------------------------------
+
+  def sample(self, num_samples, temperature=1.0, seed=None, condition=None, mean=False):
+    """Draws z ~ p(z) (scale times `temperature`), then x ~ p(x | z) (or its mean).
+
+    Returns float32 [num_samples, *event_shape].
+    """
+    num_samples = int(num_samples)
+    if num_samples < 1:
+      raise ValueError(f"num_samples must be >= 1, got {num_samples}")
+    if not temperature > 0:
+      raise ValueError(f"temperature must be > 0, got {temperature}")
+    condition = self._sample_condition(condition, num_samples)
+    if not self.built:
+      self.build()
+    seeds = sampling.split(seed, 2)
+    prior = self.prior(condition, num_samples)
+    z = prior.mean() + temperature * prior.stddev() * sampling.normal(
+        [num_samples, self.latent_size], seeds[0])
+    params = self.decode(z, condition)
+    if mean:
+      return self.head.mean(params)
+    return self.head.sample(params, seeds[1])
+
+  def _sample_condition(self, condition, num_samples):
+    if condition is not None and np.ndim(condition) == 0:
+      condition = np.full([num_samples], condition)
+    condition = self.as_condition(condition)
+    if condition is not None and condition.shape[0] != num_samples:
+      raise ValueError(f"condition must be one label or {num_samples}, got {condition.shape[0]}")
+    return condition
+
+  def reconstruct(self, x, condition=None):
+    """E[x | z = E_q[z | x]]: [batch, *event_shape]."""
+    condition = self.as_condition(condition)
+    return self.head.mean(self.decode(self.encode(x, condition).mean(), condition))
+
+  # ---- config ------------------------------------------------------------
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(event_shape=list(self.event_shape),
+                  head=keras.saving.serialize_keras_object(self.head),
+                  latent_size=self.latent_size, network=self.network,
+                  hidden_units=list(self.hidden_units), activation=self.activation,
+                  beta=self.beta, num_importance_samples=self.num_importance_samples,
+                  seed=self.seed)
+    return config
+
+  @classmethod
+  def from_config(cls, config):
+    config = dict(config)
+    config["head"] = keras.saving.deserialize_keras_object(config["head"])
+    return cls(**config)
