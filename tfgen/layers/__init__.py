@@ -1,8 +1,13 @@
 """Layers shared by tfgen's models."""
 
+from tfgen.layers.additive_coupling import AdditiveCoupling
+from tfgen.layers.affine_coupling import AffineCoupling
 from tfgen.layers.causal_conv1d import CausalConv1D
 from tfgen.layers.causal_self_attention import CausalSelfAttention
+from tfgen.layers.coupling import Coupling
+from tfgen.layers.diagonal_scaling import DiagonalScaling
 from tfgen.layers.masked_dense import MaskedDense
 from tfgen.layers.transformer_block import TransformerBlock
 
-__all__ = ["CausalConv1D", "CausalSelfAttention", "MaskedDense", "TransformerBlock"]
+__all__ = ["AdditiveCoupling", "AffineCoupling", "CausalConv1D", "CausalSelfAttention", "Coupling",
+           "DiagonalScaling", "MaskedDense", "TransformerBlock"]

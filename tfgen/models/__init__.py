@@ -2,8 +2,9 @@
 
 from tfgen.models.autoregressive import (FVSBN, MADE, NADE, AutoregressiveModel, CharRNN,
                                          TransformerLM, WaveNet)
+from tfgen.models.flows import MAF, NICE, RealNVP
 from tfgen.models.latent import VAE, Autoencoder, ConditionalVAE
 from tfgen.models.registry import build
 
 __all__ = ["Autoencoder", "AutoregressiveModel", "CharRNN", "ConditionalVAE", "FVSBN", "MADE",
-           "NADE", "TransformerLM", "VAE", "WaveNet", "build"]
+           "MAF", "NADE", "NICE", "RealNVP", "TransformerLM", "VAE", "WaveNet", "build"]

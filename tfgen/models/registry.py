@@ -7,6 +7,9 @@ from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
+from tfgen.models.flows.maf import MAF
+from tfgen.models.flows.nice import NICE
+from tfgen.models.flows.real_nvp import RealNVP
 from tfgen.models.latent.autoencoder import Autoencoder
 from tfgen.models.latent.conditional_vae import ConditionalVAE
 from tfgen.models.latent.vae import VAE
@@ -21,7 +24,13 @@ MODELS = {
     "autoencoder": Autoencoder,
     "vae": VAE,
     "conditional_vae": ConditionalVAE,
+    "nice": NICE,
+    "real_nvp": RealNVP,
+    "maf": MAF,
 }
+
+# Flows model the data's values themselves (dequantized when discrete): no head.
+HEADLESS = {"nice", "real_nvp", "maf"}
 
 
 def build(model_config, head_config, data_info):
@@ -38,5 +47,10 @@ def build(model_config, head_config, data_info):
     raise ValueError("a config needs model.name and head.name")
   if model_name not in MODELS:
     raise ValueError(f"unknown model {model_name!r}; known models: {', '.join(sorted(MODELS))}")
+  if model_name in HEADLESS:
+    if head_name != "none":
+      raise ValueError(f"{model_name} models the data directly: set head.name='none'")
+    return MODELS[model_name](event_shape=data_info.shape, num_values=data_info.num_values or 0,
+                              **model_config)
   head = heads.get(head_name, num_values=data_info.num_values, **head_config)
   return MODELS[model_name](event_shape=data_info.shape, head=head, **model_config)

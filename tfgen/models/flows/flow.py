@@ -1,0 +1,133 @@
+"""Base class of tfgen's normalizing flows: exact log-likelihood by the change of variables."""
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgen.heads import head as head_lib
+from tfgen.heads import sampling
+from tfgen.models.flows import dequantization
+from tfgen.models.losses import scale_for_replicas
+
+
+class Flow(keras.Model):
+  """An invertible map f from data to z ~ N(0, I):
+
+    log p(x) = log N(f(x); 0, I) + log |det df/dx|
+
+  Discrete data (num_values = K > 0) are first dequantized, y = (x + u) / K,
+  and optionally logit-transformed; both Jacobians are counted, so `log_prob`
+  is a one-sample lower bound on the discrete log P(x) (in nats, comparable
+  with the other models' NLL and bits/dim). Subclasses implement
+  `transform(w) -> (z [batch, D], log_det)` and `inverse_transform(z) -> w`.
+
+  Args:
+    event_shape: shape of one example.
+    num_values: K for integer data 0..K-1; 0 for continuous data (used as is).
+    logit_alpha: with discrete data, the logit transform's a (0 = none).
+    seed: seeds the dequantization noise of training steps.
+  """
+
+  def __init__(self, event_shape, num_values=0, logit_alpha=0.05, seed=0, **kwargs):
+    super().__init__(**kwargs)
+    self.event_shape = tuple(int(size) for size in event_shape)
+    if not self.event_shape or min(self.event_shape) < 1:
+      raise ValueError(f"event_shape must be non-empty with positive sizes, got {event_shape}")
+    if int(num_values) < 0 or int(num_values) == 1:
+      raise ValueError(f"num_values must be 0 (continuous data) or >= 2, got {num_values}")
+    if not 0.0 <= float(logit_alpha) < 0.5:
+      raise ValueError(f"logit_alpha must be in [0, 0.5), got {logit_alpha}")
+    self.num_values = int(num_values)
+    self.logit_alpha = float(logit_alpha)
+    self.seed = int(seed)
+    self.num_dims = int(np.prod(self.event_shape))
+    self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+  def transform(self, w):
+    raise NotImplementedError
+
+  def inverse_transform(self, z):
+    raise NotImplementedError
+
+  # ---- data <-> the flow's input -----------------------------------------
+
+  def check_inputs(self, x):
+    x = tf.convert_to_tensor(x)
+    given = tuple(x.shape[1:])
+    if given != self.event_shape:
+      raise ValueError(f"{type(self).__name__} expects examples of shape {self.event_shape}, "
+                       f"got shape {given}")
+    x = tf.cast(x, tf.float32)
+    if self.num_values:
+      return head_lib.check_integer_range(x, self.num_values, type(self).__name__)
+    return x
+
+  def preprocess(self, x, seed=None):
+    """Data x -> (w, log |dw/dx|): dequantize and logit for discrete data, else unchanged."""
+    x = self.check_inputs(x)
+    if not self.num_values:
+      return x, tf.zeros([tf.shape(x)[0]])
+    noise = (keras.random.uniform(tf.shape(x), seed=self.seed_generator) if seed is None
+             else sampling.uniform(tf.shape(x), seed))
+    y, log_det = dequantization.dequantize(x, self.num_values, noise=noise)
+    if self.logit_alpha:
+      y, logit_log_det = dequantization.logit(y, self.logit_alpha)
+      log_det = log_det + logit_log_det
+    return y, log_det
+
+  def postprocess(self, w):
+    """The flow's input space -> data (integers for discrete data)."""
+    if not self.num_values:
+      return w
+    y = dequantization.inverse_logit(w, self.logit_alpha) if self.logit_alpha else w
+    return dequantization.quantize(y, self.num_values)
+
+  # ---- likelihood --------------------------------------------------------
+
+  def forward(self, x, seed=None):
+    """(z [batch, D], log |det dz/dx|) including the preprocessing's Jacobian."""
+    w, log_det = self.preprocess(x, seed)
+    z, flow_log_det = self.transform(w)
+    return z, log_det + flow_log_det
+
+  def log_prob(self, x, seed=None):
+    """log p(x) in nats: [batch]. Discrete data: a one-sample dequantization bound."""
+    z, log_det = self.forward(x, seed)
+    base = -0.5 * tf.reduce_sum(tf.square(z), axis=-1) - 0.5 * self.num_dims * math.log(2 * math.pi)
+    return base + log_det
+
+  def call(self, inputs, training=None):
+    """z = f(x): [batch, D]."""
+    del training
+    return self.forward(inputs)[0]
+
+  def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    """Mean -log p(x) per example, in nats."""
+    del y, y_pred, sample_weight, training
+    return scale_for_replicas(-tf.reduce_mean(self.log_prob(x)))
+
+  # ---- sampling ----------------------------------------------------------
+
+  def inverse(self, z):
+    """x = f^-1(z) in data space: [batch, *event_shape]."""
+    return self.postprocess(tf.reshape(self.inverse_transform(z), (-1,) + self.event_shape))
+
+  def sample(self, num_samples, temperature=1.0, seed=None):
+    """x = f^-1(z), z ~ N(0, temperature^2 I): [num_samples, *event_shape]."""
+    num_samples = int(num_samples)
+    if num_samples < 1:
+      raise ValueError(f"num_samples must be >= 1, got {num_samples}")
+    if not temperature > 0:
+      raise ValueError(f"temperature must be > 0, got {temperature}")
+    if not self.built:
+      self(tf.zeros((1,) + self.event_shape))
+    z = temperature * sampling.normal([num_samples, self.num_dims], seed)
+    return self.inverse(z)
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(event_shape=list(self.event_shape), num_values=self.num_values,
+                  logit_alpha=self.logit_alpha, seed=self.seed)
+    return config
