@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from tfgen.configs import cvae_digits, vae_digits
-from tfgen.training import evaluate_lib, sample_lib, train_lib
+from PIL import Image
+
+from tfgen.training import evaluate_lib, sample_lib, train_lib, visualize_lib
 
 
 def tiny(config):
@@ -27,6 +29,11 @@ def test_vae_run_reports_iwae_nll_and_elbo(tmp_path):
   grid = tmp_path / "samples.png"
   samples = sample_lib.sample(workdir, num_samples=6, output=str(grid), seed=2)
   assert samples.shape == (6, 8, 8, 1) and grid.exists()
+  written = visualize_lib.visualize(workdir, str(tmp_path / "pictures"))
+  assert sorted(written) == ["interpolation", "latent_scatter", "manifold", "reconstructions",
+                             "samples"]
+  for picture in written.values():
+    assert min(Image.open(picture).size) >= 40
 
 
 def test_cvae_run_samples_a_chosen_digit(tmp_path):
@@ -38,6 +45,10 @@ def test_cvae_run_samples_a_chosen_digit(tmp_path):
   assert sevens.shape == (3, 8, 8, 1)
   with pytest.raises(ValueError, match="not a class of this model: use 0..9"):
     sample_lib.sample(workdir, num_samples=1, label="10")
+  written = visualize_lib.visualize(workdir, str(tmp_path / "pictures"))
+  assert "classes" in written and "manifold" not in written
+  width, height = Image.open(written["classes"]).size
+  assert height > width * 0.8  # Ten rows of ten.
 
 
 def test_autoencoder_run_reports_reconstruction_error(tmp_path):
@@ -48,3 +59,4 @@ def test_autoencoder_run_reports_reconstruction_error(tmp_path):
   train_lib.train(config, workdir, verbose=0)
   result = evaluate_lib.evaluate(workdir, "test")
   assert result["loss"] == "l2" and 0 < result["reconstruction_error"] < 64
+  assert sorted(visualize_lib.visualize(workdir, str(tmp_path / "pictures"))) == ["reconstructions"]
