@@ -18,3 +18,6 @@ def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
   assert "Bernoulli naive Bayes" in text
   assert re.search(r"validation \(the last 10% of the shuffled names\):\n\d\.\d{3} nats/char", text)
   assert len(re.findall(r"^- \w+", text, flags=re.MULTILINE)) >= 1
+  assert re.search(r"Test NLL by IWAE with k=1000: \d+\.\d\d nats", text)
+  for picture in ("vae_digits_manifold.png", "vae_digits_latent_scatter.png", "cvae_digits_classes.png"):
+    assert picture in text
