@@ -59,3 +59,15 @@ def digits_config():
   config.head.name = "categorical"  # Softmax over the 17 grey levels of each pixel.
   config.training.num_epochs = 40  # About half a minute on 2 CPU cores.
   return config
+
+
+def flow_digits_config():
+  """digits_config() for the flows: dequantized pixels, no head, longer training."""
+  config = digits_config()
+  config.head.name = "none"  # Flows model the dequantized values themselves.
+  config.model.logit_alpha = 0.05  # Logit transform of the dequantized pixels.
+  config.model.seed = 0  # Seeds the dequantization noise (and MAF's MADE degrees).
+  config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
+  config.training.num_epochs = 100  # A few minutes on 2 CPU cores.
+  config.training.early_stopping_patience = 15  # Stop when validation NLL stalls.
+  return config

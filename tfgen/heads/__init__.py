@@ -21,6 +21,19 @@ _HEADS = {
 }
 
 
+def as_head(head):
+  """A `Head`, or its serialized config (as in a saved model's config), as a `Head`.
+
+  Raises a ValueError for anything else.
+  """
+  if isinstance(head, dict):
+    import keras  # pylint: disable=import-outside-toplevel
+    head = keras.saving.deserialize_keras_object(head)
+  if not isinstance(head, Head):
+    raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+  return head
+
+
 def get(name, num_values=None, **kwargs):
   """Builds a head by name; `num_values` (from the data) fills K or the bin count.
 

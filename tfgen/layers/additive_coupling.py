@@ -24,9 +24,7 @@ class AdditiveCoupling(Coupling):
   Reference: Dinh et al., "NICE: Non-linear Independent Components Estimation", 2015.
   """
 
-  def __init__(self, mask, hidden_units=(256, 256), **kwargs):
-    kwargs.pop("outputs_per_entry", None)
-    super().__init__(mask, hidden_units, outputs_per_entry=1, **kwargs)
+  outputs_per_entry = 1
 
   def forward(self, x):
     """(y, log |det dy/dx| [batch])."""
@@ -40,8 +38,3 @@ class AdditiveCoupling(Coupling):
 
   def call(self, inputs):
     return self.forward(inputs)[0]
-
-  def get_config(self):
-    config = super().get_config()
-    config.pop("outputs_per_entry")
-    return config

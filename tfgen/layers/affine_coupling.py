@@ -25,9 +25,7 @@ class AffineCoupling(Coupling):
   Reference: Dinh et al., "Density estimation using Real NVP", 2017.
   """
 
-  def __init__(self, mask, hidden_units=(256, 256), **kwargs):
-    kwargs.pop("outputs_per_entry", None)
-    super().__init__(mask, hidden_units, outputs_per_entry=2, **kwargs)
+  outputs_per_entry = 2
 
   def build(self, input_shape):
     super().build(input_shape)
@@ -51,8 +49,3 @@ class AffineCoupling(Coupling):
 
   def call(self, inputs):
     return self.forward(inputs)[0]
-
-  def get_config(self):
-    config = super().get_config()
-    config.pop("outputs_per_entry")
-    return config

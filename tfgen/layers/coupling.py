@@ -38,13 +38,17 @@ class Coupling(keras.layers.Layer):
   is an MLP, for an image ([batch, H, W, C]) a stack of 3x3 convolutions. Its
   last layer starts at zero, so a new coupling is the identity.
 
+  Subclasses set `outputs_per_entry`, the conditioner's outputs per event
+  entry (1: a shift; 2: a shift and a log-scale).
+
   Args:
     mask: float array of the event's shape, 1 where x passes unchanged.
     hidden_units: sizes (MLP units or conv filters) of the conditioner's hidden layers.
-    outputs_per_entry: conditioner outputs per event entry (1 shift; 2 shift and log-scale).
   """
 
-  def __init__(self, mask, hidden_units=(256, 256), outputs_per_entry=1, **kwargs):
+  outputs_per_entry = 1
+
+  def __init__(self, mask, hidden_units=(256, 256), **kwargs):
     super().__init__(**kwargs)
     mask = np.asarray(mask, np.float32)
     if mask.ndim not in (1, 3):
@@ -53,7 +57,6 @@ class Coupling(keras.layers.Layer):
       raise ValueError("a coupling mask must hold both 0s and 1s and nothing else")
     self.mask_values = mask
     self.hidden_units = tuple(int(units) for units in hidden_units)
-    self.outputs_per_entry = int(outputs_per_entry)
     channels = mask.shape[-1]
     if mask.ndim == 1:
       layers = [keras.layers.Dense(units, activation="relu") for units in self.hidden_units]
@@ -83,6 +86,5 @@ class Coupling(keras.layers.Layer):
 
   def get_config(self):
     config = super().get_config()
-    config.update(mask=self.mask_values.tolist(), hidden_units=list(self.hidden_units),
-                  outputs_per_entry=self.outputs_per_entry)
+    config.update(mask=self.mask_values.tolist(), hidden_units=list(self.hidden_units))
     return config

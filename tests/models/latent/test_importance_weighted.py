@@ -17,16 +17,18 @@ from tfgen.models.latent import VAE, importance_weighted
 @pytest.fixture(scope="module")
 def tiny():
   """4 binary pixels, a 1-D latent: log p(x) = log int p(x | z) N(z; 0, 1) dz on a grid."""
+  keras.utils.set_random_seed(0)  # A module fixture: make it independent of the tests before it.
   model = VAE((4,), heads.Bernoulli(), latent_size=1, hidden_units=(8,), seed=0)
   model.build()
   # Sharpen the decoder so p(x | z) really varies with z (an untrained one barely does).
   for weight in model.decoder.trainable_weights:
     weight.assign(weight * 4.0)
+  # q(z | x) = N(0, 1.5^2) for every x: wider than the prior, so the importance weights
+  # p(x | z) p(z) / q(z) are bounded and K samples pin log p(x) down tightly.
+  last = model.encoder.layers[-1]
+  last.kernel.assign(tf.zeros_like(last.kernel))
+  last.bias.assign([0.0, math.log(math.expm1(1.5))])
   values = model_checks.all_values(2, (4,))                                     # [16, 4]
-  # Fit the encoder alone, so q(z | x) is a good proposal (p(x) depends on the decoder only).
-  model.decoder.trainable = False
-  model.compile(optimizer=keras.optimizers.Adam(0.02))
-  model.fit(values, epochs=200, batch_size=16, verbose=0)
   grid = np.linspace(-10.0, 10.0, 20001)
   spacing = grid[1] - grid[0]
   params = model.decode(grid[:, None].astype(np.float32)).numpy()              # [G, 4, 1]
@@ -58,11 +60,12 @@ def test_estimate_rises_with_k_and_stays_below_log_p(tiny):
   assert gap_one > 0.05 and gap_many < gap_one / 10, (gap_one, gap_many)
 
 
-def test_streaming_estimate_with_20000_samples_matches_log_p(tiny):
+def test_streaming_estimate_with_100000_samples_matches_log_p(tiny):
   model, values, exact = tiny
-  estimate = importance_weighted.log_likelihood(model, values, num_samples=20000, chunk_size=3000,
+  estimate = importance_weighted.log_likelihood(model, values, num_samples=100000, chunk_size=7000,
                                                 seed=3).numpy()
-  np.testing.assert_allclose(estimate, exact, atol=0.02)
+  # Monte Carlo error is up to ~0.03 here; a missing -log K would be off by log(1e5) = 11.5.
+  np.testing.assert_allclose(estimate, exact, atol=0.06)
 
 
 def test_chunks_merge_into_the_full_log_mean_exp():

@@ -44,10 +44,7 @@ class AutoregressiveModel(keras.Model):
 
   def __init__(self, event_shape, head, input_encoding="auto", **kwargs):
     super().__init__(**kwargs)
-    if isinstance(head, dict):
-      head = keras.saving.deserialize_keras_object(head)
-    if not isinstance(head, heads_lib.Head):
-      raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+    head = heads_lib.as_head(head)
     self.event_shape = tuple(int(size) for size in event_shape)
     if not self.event_shape or min(self.event_shape) < 1:
       raise ValueError(f"event_shape must be non-empty with positive sizes, got {event_shape}")
@@ -305,9 +302,3 @@ class AutoregressiveModel(keras.Model):
                   head=keras.saving.serialize_keras_object(self.head),
                   input_encoding=self.input_encoding)
     return config
-
-  @classmethod
-  def from_config(cls, config):
-    config = dict(config)
-    config["head"] = keras.saving.deserialize_keras_object(config["head"])
-    return cls(**config)

@@ -41,10 +41,7 @@ class Autoencoder(keras.Model):
   def __init__(self, event_shape, head, code_size=32, network="mlp", hidden_units=(256,),
                activation="relu", loss="head", **kwargs):
     super().__init__(**kwargs)
-    if isinstance(head, dict):
-      head = keras.saving.deserialize_keras_object(head)
-    if not isinstance(head, heads_lib.Head):
-      raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+    head = heads_lib.as_head(head)
     if int(code_size) < 1:
       raise ValueError(f"code_size must be >= 1, got {code_size}")
     if loss not in LOSSES:
@@ -114,9 +111,3 @@ class Autoencoder(keras.Model):
                   network=self.network, hidden_units=list(self.hidden_units),
                   activation=self.activation, loss=self.loss_kind)
     return config
-
-  @classmethod
-  def from_config(cls, config):
-    config = dict(config)
-    config["head"] = keras.saving.deserialize_keras_object(config["head"])
-    return cls(**config)

@@ -54,10 +54,7 @@ class VAE(keras.Model):
   def __init__(self, event_shape, head, latent_size=50, network="mlp", hidden_units=(200, 200),
                activation="tanh", beta=1.0, num_importance_samples=1, seed=0, **kwargs):
     super().__init__(**kwargs)
-    if isinstance(head, dict):
-      head = keras.saving.deserialize_keras_object(head)
-    if not isinstance(head, heads_lib.Head):
-      raise ValueError(f"head must be a tfgen.heads.Head, got {head!r}")
+    head = heads_lib.as_head(head)
     if int(latent_size) < 1:
       raise ValueError(f"latent_size must be >= 1, got {latent_size}")
     if float(beta) < 0:
@@ -297,9 +294,3 @@ class VAE(keras.Model):
                   beta=self.beta, num_importance_samples=self.num_importance_samples,
                   seed=self.seed)
     return config
-
-  @classmethod
-  def from_config(cls, config):
-    config = dict(config)
-    config["head"] = keras.saving.deserialize_keras_object(config["head"])
-    return cls(**config)
