@@ -38,12 +38,17 @@ def naive_log_prob(model, x):
 
 
 def naive_sample(model, num_samples, seed):
-  """Eager loop: rerun the network for every pixel, draw it with the head."""
+  """Eager loop: rerun the network for every pixel, draw it with the head.
+
+  Only the draw is XLA-compiled, so its stateless random numbers match the
+  compiled sampler's (they differ between XLA and plain kernels).
+  """
   values = tf.zeros((num_samples,) + model.event_shape)
   flat_shape = [num_samples, model.num_positions]
+  draw = tf.function(model.head.sample, jit_compile=True)
   for step, position in enumerate(model.sampling_order().numpy()):
     params = tf.reshape(model(values), flat_shape + [1])
-    drawn = model.head.sample(params[:, position:position + 1], tf.random.experimental.stateless_fold_in(
+    drawn = draw(params[:, position:position + 1], tf.random.experimental.stateless_fold_in(
         tf.constant([seed, 0]), step))
     flat = tf.reshape(values, flat_shape)
     update = tf.one_hot(position, model.num_positions)[tf.newaxis]

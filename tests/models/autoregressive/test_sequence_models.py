@@ -229,3 +229,18 @@ def test_conditional_wavenet_learns_one_pattern_per_label():
   samples = model.sample(2, condition=[0, 1], seed=0).numpy()
   np.testing.assert_array_equal(samples[0, 4:], up[4:])
   np.testing.assert_array_equal(samples[1, 4:], down[4:])
+
+
+def test_wavenet_with_a_discretized_logistic_mixture_head():
+  """The other head the paper family uses: normalised, trainable, cached sampling exact."""
+  head = heads.DiscretizedLogisticMixture(num_components=2, num_bins=3)
+  model = WaveNet((4,), head, residual_channels=6, skip_channels=8, num_layers_per_stack=2,
+                  embedding_size=5)
+  model.build((None, 4))
+  model_checks.check_normalization(model.log_prob, 3, (4,))
+  model_checks.check_fit_step(model, tokens((8, 4), 3))
+  cached = model.sample(5, seed=2).numpy()
+  model._sample_step = functools.partial(AutoregressiveModel._sample_step, model)
+  model._initial_sample_state = functools.partial(AutoregressiveModel._initial_sample_state, model)
+  model._compiled_sampler = None
+  np.testing.assert_array_equal(cached, model.sample(5, seed=2).numpy())
