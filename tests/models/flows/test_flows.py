@@ -53,14 +53,15 @@ def test_inverse_returns_x(kind):
                              atol=1e-5)
 
 
-def test_log_det_is_the_autodiff_jacobian(kind):
-  shape = (2, 2, 2)
+@pytest.mark.parametrize("shape", [(2, 2, 2), (4, 4, 1)], ids=["one_scale", "two_scales"])
+def test_log_det_is_the_autodiff_jacobian(kind, shape):
   model = make(kind, shape)
+  size = int(np.prod(shape))
   x = tf.random.normal((3,) + shape, seed=2)
   with tf.GradientTape() as tape:
     tape.watch(x)
     z, log_det = model.transform(x)
-  jacobian = tape.batch_jacobian(z, x).numpy().reshape(3, 8, 8)
+  jacobian = tape.batch_jacobian(z, x).numpy().reshape(3, size, size)
   _, expected = np.linalg.slogdet(jacobian)
   np.testing.assert_allclose(log_det.numpy(), expected, atol=1e-4)
 
@@ -160,6 +161,8 @@ def test_bad_input_is_named():
     RealNVP((64,))
   with pytest.raises(ValueError, match="3 scales need H and W divisible by 4"):
     RealNVP((6, 6, 1), num_scales=3)
+  with pytest.raises(ValueError, match="leave a 1x1 grid at the last scale"):
+    RealNVP((4, 4, 1), num_scales=3)
   with pytest.raises(ValueError, match="num_values must be 0 .* or >= 2"):
     NICE((4,), num_values=1)
   model = NICE((4,), num_values=17, hidden_units=(8,))

@@ -32,11 +32,11 @@ def test_fit_step_on_labeled_data(make):
   model = make()
   dataset = tf.data.Dataset.from_tensor_slices((images(12), np.arange(12) % 3)).batch(12)
   model.compile(optimizer="adam")
-  before = [weight.numpy() for weight in model.trainable_weights] if model.built else None
+  model.build()
+  before = [weight.numpy() for weight in model.trainable_weights]
   history = model.fit(dataset.map(lambda x, labels: ((x, labels),)), epochs=1, verbose=0)
   assert np.isfinite(history.history["loss"][0])
-  if before is not None:
-    assert any(not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights))
+  assert any(not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights))
 
 
 def test_same_seed_same_sample_and_the_label_matters(make):
@@ -98,5 +98,7 @@ def test_bad_labels_are_named(make):
     model(images(2))
   with pytest.raises(ValueError, match="num_conditions must be >= 1"):
     ConditionalVAE((8, 8, 1), heads.Bernoulli(), num_conditions=0)
+  with pytest.raises(ValueError, match="a one-hot condition needs 3 columns"):
+    model.elbo(images(2), np.ones((2, 1), np.float32))
   with pytest.raises(ValueError, match="prior must be one of learned, standard"):
     ConditionalVAE((8, 8, 1), heads.Bernoulli(), prior="flat")

@@ -117,3 +117,5 @@ def test_bad_input_is_named():
     model.sample(2, condition=1)
   with pytest.raises(ValueError, match="num_importance_samples must be >= 1"):
     make(num_importance_samples=0)
+  with pytest.raises(ValueError, match="has no KL term to weight: use beta=1"):
+    make(num_importance_samples=5, beta=0.5)

@@ -44,6 +44,9 @@ class RealNVP(Flow):
     factor = 2 ** (int(num_scales) - 1)
     if height % factor or width % factor:
       raise ValueError(f"{num_scales} scales need H and W divisible by {factor}, got {height}x{width}")
+    if (height // factor) * (width // factor) < 2:
+      raise ValueError(f"{num_scales} scales leave a {height // factor}x{width // factor} grid at the "
+                       "last scale, too small for a checkerboard; use fewer scales")
     self.num_scales = int(num_scales)
     self.filters = tuple(int(size) for size in filters)
     self.scales = []  # Per scale: (checkerboard couplings, channel couplings).

@@ -36,10 +36,13 @@ def log_likelihood(model, x, num_samples=5000, chunk_size=500, condition=None, s
     size = min(chunk_size, num_samples - start)
     log_weights = _chunk(model, x, size, condition, seeds[index])
     new_max = tf.maximum(running_max, tf.reduce_max(log_weights, axis=0))
-    running_sum = (running_sum * tf.exp(running_max - new_max)
-                   + tf.reduce_sum(tf.exp(log_weights - new_max), axis=0))
+    # While every weight so far is 0 (max -inf), keep the shift finite: -inf - -inf is NaN.
+    shift = tf.where(tf.math.is_finite(new_max), new_max, 0.0)
+    running_sum = (running_sum * tf.exp(running_max - shift)
+                   + tf.reduce_sum(tf.exp(log_weights - shift), axis=0))
     running_max = new_max
-  return tf.math.log(running_sum) + running_max - math.log(num_samples)
+  return tf.math.log(running_sum) + tf.where(tf.math.is_finite(running_max), running_max, 0.0) \
+      - math.log(num_samples)
 
 
 def _chunk(model, x, size, condition, seed):

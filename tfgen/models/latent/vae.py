@@ -37,7 +37,7 @@ class VAE(keras.Model):
     network: "mlp" or "conv" (4 conv layers down, 4 transposed conv layers up).
     hidden_units: hidden layer sizes of the encoder (the decoder mirrors them).
     activation: hidden activation.
-    beta: weight of the KL term (beta-VAE); 1 gives the ELBO.
+    beta: weight of the KL term (beta-VAE); 1 gives the ELBO. Only with k = 1.
     num_importance_samples: k of the training objective (1 = ELBO).
     seed: seeds the noise of training steps.
 
@@ -61,6 +61,9 @@ class VAE(keras.Model):
       raise ValueError(f"beta must be >= 0, got {beta}")
     if int(num_importance_samples) < 1:
       raise ValueError(f"num_importance_samples must be >= 1, got {num_importance_samples}")
+    if int(num_importance_samples) > 1 and float(beta) != 1.0:
+      raise ValueError("beta weights the KL of the ELBO; the IWAE bound (num_importance_samples > 1) "
+                       f"has no KL term to weight: use beta=1, got beta={beta}")
     self.event_shape = tuple(int(size) for size in event_shape)
     networks.check_network(network, self.event_shape)
     self.head = head
@@ -107,6 +110,9 @@ class VAE(keras.Model):
       raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
     condition = tf.convert_to_tensor(condition)
     if condition.shape.rank == 2 and condition.dtype.is_floating:
+      if condition.shape[-1] != self.num_conditions:
+        raise ValueError(f"a one-hot condition needs {self.num_conditions} columns, "
+                         f"got shape {condition.shape}")
       return condition
     if condition.shape.rank != 1:
       raise ValueError(f"condition labels must have shape [batch], got {condition.shape}")
@@ -227,10 +233,12 @@ class VAE(keras.Model):
       bound, reconstruction, kl = self.elbo(x, condition)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl)
 
-  def _update_metrics(self, loss, reconstruction, kl):
-    self.loss_tracker.update_state(loss)
-    self.reconstruction_tracker.update_state(reconstruction)
-    self.kl_tracker.update_state(kl)
+  def _update_metrics(self, inputs, loss, reconstruction, kl):
+    # Weighted by batch size, so a short last batch counts for what it holds.
+    size = tf.cast(tf.shape(self.split_inputs(inputs)[0])[0], tf.float32)
+    self.loss_tracker.update_state(loss, sample_weight=size)
+    self.reconstruction_tracker.update_state(reconstruction, sample_weight=size)
+    self.kl_tracker.update_state(kl, sample_weight=size)
     return {metric.name: metric.result() for metric in self.metrics}
 
   def train_step(self, data):
@@ -240,11 +248,11 @@ class VAE(keras.Model):
       scaled = scale_for_replicas(loss)
     gradients = tape.gradient(scaled, self.trainable_weights)
     self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-    return self._update_metrics(loss, reconstruction, kl)
+    return self._update_metrics(inputs, loss, reconstruction, kl)
 
   def test_step(self, data):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-    return self._update_metrics(*self._objective(inputs))
+    return self._update_metrics(inputs, *self._objective(inputs))
 
   # ---- generation --------------------------------------------------------
 
