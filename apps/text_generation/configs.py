@@ -39,9 +39,9 @@ def get_config(model="rnn", corpus="names"):
   config.training.steps_per_epoch = 500  # Steps per epoch over a reshuffled stream of windows.
   if corpus == "names":
     # 33k training characters: a small, regularised model, full passes, early stopping.
-    config.data.sequence_length = 32  # A few names per window.
-    config.data.batch_size = 32  # Windows per step.
-    config.model.dropout = 0.2  # Dropout (between GRU layers, or in the transformer).
+    config.data.sequence_length = 128  # About 18 names per window: few start without context.
+    config.data.batch_size = 16  # Windows per step.
+    config.model.dropout = 0.3  # Dropout (between GRU layers, or in the transformer).
     if model == "rnn":
       config.model.hidden_units = 256  # Units of each GRU layer.
     config.training.num_epochs = 30  # Full passes over the names.
