@@ -7,8 +7,8 @@ import numpy as np
 import tensorflow as tf
 
 from tfgen import heads as heads_lib
-from tfgen.heads import head as head_lib
 from tfgen.heads import sampling
+from tfgen.models import conditioning
 from tfgen.models.losses import scale_for_replicas
 
 
@@ -86,35 +86,12 @@ class AutoregressiveModel(keras.Model):
     An unconditional model takes x; a conditional one takes (x, labels) or
     {"x": x, "condition": labels} with int labels [batch] in [0, num_conditions).
     """
-    if isinstance(inputs, dict):
-      unknown = set(inputs) - {"x", "condition"}
-      if "x" not in inputs or unknown:
-        raise ValueError(f"dict inputs need the keys 'x' and 'condition', got {sorted(inputs)}")
-      x, labels = inputs["x"], inputs.get("condition")
-    elif isinstance(inputs, (tuple, list)):
-      if len(inputs) != 2:
-        raise ValueError(f"tuple inputs must be (x, labels), got {len(inputs)} items")
-      x, labels = inputs
-    else:
-      x, labels = inputs, None
-    if not self.num_conditions:
-      if labels is not None:
-        raise ValueError(f"this {type(self).__name__} is unconditional (num_conditions=0) "
-                         "but was given a condition")
-      return x, None
-    if labels is None:
-      raise ValueError(f"this {type(self).__name__} is conditioned on one of "
-                       f"{self.num_conditions} classes: pass (x, labels)")
-    return x, self.encode_condition(labels)
+    x, labels = conditioning.split_inputs(inputs, self.num_conditions, type(self).__name__)
+    return x, None if labels is None else self.encode_condition(labels)
 
   def encode_condition(self, labels):
     """int labels [batch] -> one-hot [batch, num_conditions]; out-of-range labels raise."""
-    labels = tf.convert_to_tensor(labels)
-    if labels.shape.rank != 1:
-      raise ValueError(f"condition labels must have shape [batch], got {labels.shape}")
-    labels = head_lib.check_integer_range(
-        tf.cast(labels, tf.float32), self.num_conditions, f"{type(self).__name__}'s condition")
-    return tf.one_hot(tf.cast(labels, tf.int32), self.num_conditions)
+    return conditioning.one_hot(labels, self.num_conditions, type(self).__name__)
 
   def encode_inputs(self, x):
     """x [batch, *event_shape] -> network input [batch, num_positions, input_features]."""
@@ -217,11 +194,7 @@ class AutoregressiveModel(keras.Model):
       if condition is None:
         raise ValueError(f"this {type(self).__name__} is conditional: pass condition= one of "
                          f"{self.num_conditions} labels (or one per sample)")
-      labels = tf.broadcast_to(tf.convert_to_tensor(condition), [num_samples]) \
-          if np.ndim(condition) == 0 else tf.convert_to_tensor(condition)
-      if tuple(labels.shape) != (num_samples,):
-        raise ValueError(f"condition must be one label or {num_samples}, got shape {tuple(labels.shape)}")
-      condition = self.encode_condition(labels)
+      condition = self.encode_condition(conditioning.per_sample(condition, num_samples))
     elif condition is not None:
       raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
     else:
@@ -234,10 +207,8 @@ class AutoregressiveModel(keras.Model):
     return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed, condition)
 
   def _model_inputs(self, values, condition):
-    """What `call` takes: values, or (values, labels) for a conditional model."""
-    if not self.num_conditions:
-      return values
-    return (values, tf.argmax(condition, axis=-1, output_type=tf.int32))
+    """What `call` takes: values, or (values, one-hot condition) for a conditional model."""
+    return (values, condition) if self.num_conditions else values
 
   def _check_mask(self, mask):
     per_element = mask.reshape(mask.shape[0], self.num_positions, self.element_size)

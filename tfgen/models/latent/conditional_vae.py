@@ -67,17 +67,6 @@ class ConditionalVAE(VAE):
   def _decoder_input_size(self):
     return self.latent_size + self.num_conditions
 
-  def split_inputs(self, inputs):
-    if isinstance(inputs, dict):
-      if set(inputs) != {"x", "condition"}:
-        raise ValueError(f"dict inputs need the keys 'x' and 'condition', got {sorted(inputs)}")
-      x, labels = inputs["x"], inputs["condition"]
-    elif isinstance(inputs, (tuple, list)) and len(inputs) == 2:
-      x, labels = inputs
-    else:
-      raise ValueError(f"ConditionalVAE takes (x, labels): labels in [0, {self.num_conditions})")
-    return x, self.as_condition(labels)
-
   def _encoder_inputs(self, features, condition):
     if self.network == "conv":
       shape = tf.concat([tf.shape(features)[:-1], [self.num_conditions]], 0)

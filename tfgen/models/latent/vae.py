@@ -3,13 +3,12 @@
 import math
 
 import keras
-import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen import heads as heads_lib
-from tfgen.heads import head as head_lib
 from tfgen.heads import sampling
+from tfgen.models import conditioning
 from tfgen.models.latent import networks
 from tfgen.models.losses import scale_for_replicas
 
@@ -94,10 +93,9 @@ class VAE(keras.Model):
     return self.event_shape
 
   def split_inputs(self, inputs):
-    """Model inputs -> (x, one-hot condition or None). The unconditional VAE takes x alone."""
-    if isinstance(inputs, (tuple, list, dict)):
-      raise ValueError("this VAE is unconditional; pass x alone (see ConditionalVAE for labels)")
-    return inputs, None
+    """Model inputs -> (x, one-hot condition or None): x, or (x, labels) when conditional."""
+    x, labels = conditioning.split_inputs(inputs, self.num_conditions, type(self).__name__)
+    return x, None if labels is None else self.as_condition(labels)
 
   def as_condition(self, condition):
     """Labels [batch] (or an already one-hot [batch, num_conditions]) -> one-hot, or None."""
@@ -108,17 +106,7 @@ class VAE(keras.Model):
       return None
     if not self.num_conditions:
       raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
-    condition = tf.convert_to_tensor(condition)
-    if condition.shape.rank == 2 and condition.dtype.is_floating:
-      if condition.shape[-1] != self.num_conditions:
-        raise ValueError(f"a one-hot condition needs {self.num_conditions} columns, "
-                         f"got shape {condition.shape}")
-      return condition
-    if condition.shape.rank != 1:
-      raise ValueError(f"condition labels must have shape [batch], got {condition.shape}")
-    labels = head_lib.check_integer_range(
-        tf.cast(condition, tf.float32), self.num_conditions, f"{type(self).__name__}'s label")
-    return tf.one_hot(tf.cast(labels, tf.int32), self.num_conditions)
+    return conditioning.one_hot(condition, self.num_conditions, type(self).__name__)
 
   def _encoder_inputs(self, features, condition):
     del condition
@@ -231,11 +219,11 @@ class VAE(keras.Model):
       _, reconstruction, kl = self.elbo(x, condition)
     else:
       bound, reconstruction, kl = self.elbo(x, condition)
-    return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl)
+    size = tf.cast(tf.shape(x)[0], tf.float32)
+    return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
 
-  def _update_metrics(self, inputs, loss, reconstruction, kl):
+  def _update_metrics(self, loss, reconstruction, kl, size):
     # Weighted by batch size, so a short last batch counts for what it holds.
-    size = tf.cast(tf.shape(self.split_inputs(inputs)[0])[0], tf.float32)
     self.loss_tracker.update_state(loss, sample_weight=size)
     self.reconstruction_tracker.update_state(reconstruction, sample_weight=size)
     self.kl_tracker.update_state(kl, sample_weight=size)
@@ -244,15 +232,15 @@ class VAE(keras.Model):
   def train_step(self, data):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
     with tf.GradientTape() as tape:
-      loss, reconstruction, kl = self._objective(inputs)
+      loss, reconstruction, kl, size = self._objective(inputs)
       scaled = scale_for_replicas(loss)
     gradients = tape.gradient(scaled, self.trainable_weights)
     self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-    return self._update_metrics(inputs, loss, reconstruction, kl)
+    return self._update_metrics(loss, reconstruction, kl, size)
 
   def test_step(self, data):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-    return self._update_metrics(inputs, *self._objective(inputs))
+    return self._update_metrics(*self._objective(inputs))
 
   # ---- generation --------------------------------------------------------
 
@@ -279,12 +267,9 @@ class VAE(keras.Model):
     return self.head.sample(params, seeds[1])
 
   def _sample_condition(self, condition, num_samples):
-    if condition is not None and np.ndim(condition) == 0:
-      condition = np.full([num_samples], condition)
-    condition = self.as_condition(condition)
-    if condition is not None and condition.shape[0] != num_samples:
-      raise ValueError(f"condition must be one label or {num_samples}, got {condition.shape[0]}")
-    return condition
+    if condition is not None:
+      condition = conditioning.per_sample(condition, num_samples)
+    return self.as_condition(condition)
 
   def reconstruct(self, x, condition=None):
     """E[x | z = E_q[z | x]]: [batch, *event_shape]."""
