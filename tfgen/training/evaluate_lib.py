@@ -41,32 +41,33 @@ def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000,
   num_masks = getattr(model, "num_masks", 1)
   dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
   if isinstance(model, Flow):
-    # Dequantized flows: a one-sample bound per example with seeded noise, so runs repeat.
-    flow_log_prob = tf.function(lambda x, batch_seed: model.log_prob(x, seed=batch_seed))
-    batches = iter(range(1 << 30))
+    flow_log_prob = tf.function(lambda x, draw_seed: model.log_prob(x, seed=draw_seed))
 
-    def log_prob(x):
+    def log_prob(x, index):
       """Mean over DEQUANTIZATION_DRAWS seeded noise draws (one draw moves digits by ~0.5 nats)."""
-      index = next(batches)
       return tf.add_n([flow_log_prob(x, tf.constant([seed, index * DEQUANTIZATION_DRAWS + draw]))
                        for draw in range(DEQUANTIZATION_DRAWS)]) / DEQUANTIZATION_DRAWS
   else:
-    log_prob = model.ensemble_log_prob if num_masks > 1 else tf.function(model.log_prob)
-  total, count = 0.0, 0
-  for batch in dataset:
+    exact = model.ensemble_log_prob if num_masks > 1 else tf.function(model.log_prob)
     # A labeled split gives (x, labels): the NLL is then -log p(x | label).
-    values = (log_prob(*batch) if isinstance(batch, tuple) else log_prob(batch))
-    values = values.numpy().astype(np.float64)
+    log_prob = lambda batch, index: exact(*batch) if isinstance(batch, tuple) else exact(batch)
+  total, count = 0.0, 0
+  for index, batch in enumerate(dataset):
+    values = log_prob(batch, index).numpy().astype(np.float64)
     total += values.sum()
     count += len(values)
-  nll = -total / count
-  dims = int(np.prod(info.shape))
-  result = {"model": config.model.name, "dataset": info.name, "split": split,
-            "num_examples": count,
-            "nll_nats": round(nll, 4), "bits_per_dim": round(nll / (dims * math.log(2.0)), 5)}
+  result = _summary(config, info, split, count, -total / count)
   if num_masks > 1:
     result["num_masks"] = num_masks
   return result
+
+
+def _summary(config, info, split, count, nll):
+  """The result fields every density model reports: NLL per example in nats and bits/dim."""
+  dims = int(np.prod(info.shape))
+  return {"model": config.model.name, "dataset": info.name, "split": split,
+          "num_examples": count,
+          "nll_nats": round(nll, 4), "bits_per_dim": round(nll / (dims * math.log(2.0)), 5)}
 
 
 def _evaluate_latent(model, config, info, split, batch_size, num_importance_samples, seed):
@@ -91,10 +92,6 @@ def _evaluate_latent(model, config, info, split, batch_size, num_importance_samp
     total_nll -= float(tf.reduce_sum(log_p))
     total_elbo -= float(tf.reduce_sum(elbo(x, condition, tf.constant([batch_seed, 1]))))
     count += int(x.shape[0])
-  nll = total_nll / count
-  dims = int(np.prod(info.shape))
-  return {"model": config.model.name, "dataset": info.name, "split": split,
-          "num_examples": count, "nll_nats": round(nll, 4),
-          "bits_per_dim": round(nll / (dims * math.log(2.0)), 5),
+  return {**_summary(config, info, split, count, total_nll / count),
           "negative_elbo_nats": round(total_elbo / count, 4),
           "num_importance_samples": int(num_importance_samples)}
