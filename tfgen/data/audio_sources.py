@@ -113,28 +113,26 @@ def _tone(shape, phase):
   return 2.0 * ((phase / (2 * np.pi)) % 1.0) - 1.0
 
 
+def _tone_stream(shape, num_tones, sample_rate, rng):
+  """Half-second tones of one waveform, random pitch (200-1000 Hz), loudness and phase, mu-law encoded."""
+  times = np.arange(sample_rate // 2) / sample_rate
+  pieces = []
+  for _ in range(num_tones):
+    frequency, amplitude = rng.uniform(200.0, 1000.0), rng.uniform(0.2, 0.8)
+    pieces.append(amplitude * _tone(shape, 2 * np.pi * frequency * times + rng.uniform(0, 2 * np.pi)))
+  return mu_law_encode(np.concatenate(pieces))
+
+
 def labeled_tones(sample_rate=SAMPLE_RATE, seconds=180.0, seed=0):
   """Generated tones labeled by waveform (sine, square, sawtooth): half-second tones per class."""
   rng = np.random.default_rng(seed)
-  times = np.arange(sample_rate // 2) / sample_rate
-  streams = []
-  for shape in TONE_SHAPES:
-    pieces = []
-    for _ in range(int(seconds * 2 / len(TONE_SHAPES))):
-      frequency, amplitude = rng.uniform(200.0, 1000.0), rng.uniform(0.2, 0.8)
-      pieces.append(amplitude * _tone(shape, 2 * np.pi * frequency * times + rng.uniform(0, 2 * np.pi)))
-    streams.append(_split(mu_law_encode(np.concatenate(pieces))))
+  num_tones = int(seconds * 2 / len(TONE_SHAPES))
+  streams = [_split(_tone_stream(shape, num_tones, sample_rate, rng)) for shape in TONE_SHAPES]
   return list(TONE_SHAPES), streams, f"generated labeled tones (seed {seed}, {sample_rate} Hz)"
 
 
 def tones(sample_rate=SAMPLE_RATE, seconds=120.0, seed=0):
   """Generated test audio: half-second sine tones of random pitch and loudness, mu-law encoded."""
   rng = np.random.default_rng(seed)
-  tone_length = sample_rate // 2
-  times = np.arange(tone_length) / sample_rate
-  pieces = []
-  for _ in range(int(seconds * 2)):
-    frequency, amplitude = rng.uniform(200.0, 1000.0), rng.uniform(0.2, 0.8)
-    pieces.append(amplitude * np.sin(2 * np.pi * frequency * times + rng.uniform(0, 2 * np.pi)))
-  train, valid = _split(mu_law_encode(np.concatenate(pieces)))
+  train, valid = _split(_tone_stream("sine", int(seconds * 2), sample_rate, rng))
   return train, valid, f"generated tones (seed {seed}, {sample_rate} Hz)"

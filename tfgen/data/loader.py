@@ -118,18 +118,24 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
                   batch_size, shuffle, seed, drop_remainder)
 
 
+def _cut_windows(ids, sequence_length, where, unit):
+  """ids -> [num_windows, sequence_length], non-overlapping; fewer ids than a window raises."""
+  num_windows = len(ids) // sequence_length
+  if num_windows < 1:
+    raise DataError(f"{where} {len(ids)} {unit}, fewer than one window of {sequence_length}; "
+                    "lower sequence_length")
+  return ids[:num_windows * sequence_length].reshape(num_windows, sequence_length)
+
+
 def _labeled_windows(streams, class_names, name, split, sequence_length, source, batch_size,
                      shuffle, seed, drop_remainder):
   """Windows of each class's stream, as (window, label) pairs."""
   sequence_length = int(sequence_length)
   windows, labels = [], []
   for label, (class_name, ids) in enumerate(zip(class_names, streams)):
-    num_windows = len(ids) // sequence_length
-    if num_windows < 1:
-      raise DataError(f"{name} {split}: class {class_name!r} has {len(ids)} samples, fewer than "
-                      f"one window of {sequence_length}; lower sequence_length")
-    windows.append(ids[:num_windows * sequence_length].reshape(num_windows, sequence_length))
-    labels.append(np.full(num_windows, label, np.int32))
+    windows.append(_cut_windows(ids, sequence_length, f"{name} {split}: class {class_name!r} has",
+                                "samples"))
+    labels.append(np.full(len(windows[-1]), label, np.int32))
   windows, labels = np.concatenate(windows), np.concatenate(labels)
   info = DatasetInfo(name=name, split=split, shape=(sequence_length,),
                      num_values=audio_sources.NUM_LEVELS, num_examples=len(windows),
@@ -142,11 +148,9 @@ def _windows(ids, name, split, sequence_length, num_values, vocabulary, source, 
              shuffle, seed, drop_remainder):
   """Non-overlapping windows of `ids` as a batched dataset, with their DatasetInfo."""
   sequence_length = int(sequence_length)
-  num_windows = len(ids) // sequence_length
-  if num_windows < 1:
-    raise DataError(f"{name} {split}: {len(ids)} characters, fewer than one window of "
-                    f"{sequence_length}; lower sequence_length")
-  windows = ids[:num_windows * sequence_length].reshape(num_windows, sequence_length)
+  windows = _cut_windows(ids, sequence_length, f"{name} {split}:",
+                         "characters" if vocabulary else "samples")
+  num_windows = len(windows)
   info = DatasetInfo(name=name, split=split, shape=(sequence_length,), num_values=num_values,
                      num_examples=num_windows, vocabulary=vocabulary, source=source)
   dataset = tf.data.Dataset.from_tensor_slices(windows)
