@@ -138,9 +138,23 @@ def test_bad_input():
     NADE((4,), heads.Bernoulli(), hidden_units=0)
 
 
-@pytest.mark.parametrize("length,block_size", [(1, 4), (7, 4), (8, 4), (784, 28), (30, 28)])
-def test_exclusive_cumsum_equals_tf_cumsum(length, block_size):
-  from tfgen.models.autoregressive.nade import exclusive_cumsum  # pylint: disable=import-outside-toplevel
-  values = tf.random.stateless_normal([2, 3, length], seed=[length, block_size])
-  np.testing.assert_allclose(exclusive_cumsum(values, block_size).numpy(),
-                             tf.cumsum(values, axis=-1, exclusive=True).numpy(), rtol=1e-5, atol=1e-4)
+@pytest.mark.parametrize("length,num_features,block_size",
+                         [(1, 1, 4), (7, 1, 4), (8, 3, 4), (784, 1, 28), (30, 2, 28)])
+def test_blocked_prefix_sums_equal_cumsum(length, num_features, block_size):
+  from tfgen.models.autoregressive.nade import blocked_prefix_sums  # pylint: disable=import-outside-toplevel
+  features = tf.random.stateless_normal([2, length, num_features], seed=[length, 1])
+  weights = tf.random.stateless_normal([length, num_features, 5], seed=[length, 2])
+  within, offsets = blocked_prefix_sums(features, weights, block_size)
+  summed = tf.reshape(within + offsets[:, tf.newaxis], [-1, 2, 5])[:length]
+  expected = tf.cumsum(tf.einsum("bnf,nfh->nbh", features, weights), axis=0, exclusive=True)
+  np.testing.assert_allclose(summed.numpy(), expected.numpy(), rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("fuse", [True, False])
+def test_fused_and_plain_output_layers_agree(fuse):
+  model = make_nade((5, 6), head=heads.Categorical(3), hidden_units=4)
+  model.fuse_output_layer = fuse
+  x = np.random.default_rng(0).integers(0, 3, (3, 5, 6)).astype(np.float32)
+  fused = model.log_prob(x).numpy()
+  model.fuse_output_layer = not fuse
+  np.testing.assert_allclose(model.log_prob(x).numpy(), fused, rtol=1e-5, atol=1e-5)

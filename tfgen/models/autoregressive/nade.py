@@ -8,27 +8,59 @@ from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 
-def exclusive_cumsum(values, block_size=28):
-  """out[..., n] = sum_{m<n} values[..., m], by blocks.
+def blocked_prefix_sums(features, weights, block_size):
+  """Exclusive prefix sums a_n = sum_{m<n} features[:, m] @ weights[m], by blocks of positions.
 
-  `tf.cumsum` is a slow scan on CPU (about 15x an elementwise op at NADE's
-  sizes). Here sums inside blocks of `block_size` are one small triangular
-  matmul over the last (contiguous) axis, and only the per-block totals are
-  scanned.
+  With K = ceil(N / S) blocks of S positions, a_{kS+s} = within[k, s] + offsets[k]:
+  `offsets` carries the totals of the earlier blocks (K small matmuls and a
+  cumulative sum over K) and `within` the earlier positions of the same block, as
+  one batched matmul with a strictly lower-triangular mask on the block's inputs.
+  Nothing of size [B, N, H] is made except `within` itself (`tf.cumsum` over
+  materialised per-position contributions costs several such passes).
+
+  Args:
+    features: [B, N, F] inputs in generation order.
+    weights: [N, F, H] input weights in generation order.
+    block_size: S.
+
+  Returns:
+    within: [K, S, B, H]; offsets: [K, B, H]. Positions past N are zero padding.
   """
-  length = values.shape[-1]
-  num_blocks = -(-length // block_size)
-  padding = num_blocks * block_size - length
+  num_positions, num_features, num_hidden = weights.shape
+  num_blocks = -(-num_positions // block_size)
+  padding = num_blocks * block_size - num_positions
   if padding:
-    values = tf.pad(values, [[0, 0]] * (values.shape.rank - 1) + [[0, padding]])
-  blocked_shape = tf.concat([tf.shape(values)[:-1], [num_blocks, block_size]], axis=0)
-  strictly_upper = tf.constant(np.triu(np.ones((block_size, block_size), np.float32), 1))
-  within = tf.reshape(tf.matmul(tf.reshape(values, [-1, block_size]), strictly_upper), blocked_shape)
-  totals = tf.reduce_sum(tf.reshape(values, blocked_shape), axis=-1)
-  offsets = tf.cumsum(totals, axis=-1, exclusive=True)
-  summed = tf.reshape(within + offsets[..., tf.newaxis],
-                      tf.concat([tf.shape(values)[:-1], [num_blocks * block_size]], axis=0))
-  return summed[..., :length]
+    features = tf.pad(features, [[0, 0], [0, padding], [0, 0]])
+    weights = tf.pad(weights, [[0, padding], [0, 0], [0, 0]])
+  batch_size = tf.shape(features)[0]
+  block_inputs = block_size * num_features
+  blocked = tf.transpose(tf.reshape(features, [batch_size, num_blocks, block_inputs]), [1, 0, 2])
+  blocked_weights = tf.reshape(weights, [num_blocks, block_inputs, num_hidden])     # [K, S*F, H]
+  offsets = tf.cumsum(tf.matmul(blocked, blocked_weights), axis=0, exclusive=True)  # [K, B, H]
+  earlier = np.repeat(np.tril(np.ones((block_size, block_size), np.float32), -1), num_features, axis=1)
+  masked = blocked[:, tf.newaxis] * earlier[np.newaxis, :, np.newaxis, :]          # [K, S, B, S*F]
+  within = tf.matmul(tf.reshape(masked, [num_blocks, -1, block_inputs]), blocked_weights)
+  return tf.reshape(within, [num_blocks, block_size, batch_size, num_hidden]), offsets
+
+
+def blocked_output_layer(within, offsets, output_weights, activation):
+  """params[k, s] = V_{kS+s} act(within[k, s] + offsets[k]), as [K, S, B, P].
+
+  Args:
+    within, offsets: from `blocked_prefix_sums` (offsets with the hidden bias added).
+    output_weights: [K, S, H, P].
+    activation: the hidden activation.
+  """
+  hidden = activation(within + offsets[:, tf.newaxis])                        # [K, S, B, H]
+  if output_weights.shape[-1] == 1:
+    # One parameter per position: a multiply and a sum, which XLA fuses with the activation.
+    return tf.reduce_sum(hidden * output_weights[:, :, tf.newaxis, :, 0], axis=-1)[..., tf.newaxis]
+  return tf.einsum("ksbh,kshp->ksbp", hidden, output_weights)
+
+
+# One XLA loop over the [K, S, B, H] pre-activations instead of a memory pass per op
+# (about 2x faster at n = 784, H = 500, batch 100).
+fused_output_layer = tf.function(blocked_output_layer, jit_compile=True, autograph=False)
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -39,8 +71,10 @@ class NADE(AutoregressiveModel):
     params_{o_t} = V[o_t] h_t + b[o_t],   p(x) = prod_t p_head(x_{o_t} | params_{o_t})
 
   where o is the ordering and e(x) the input encoding (the value, or one-hot
-  for Categorical heads). `log_prob` is one vectorised O(N H) pass: the a_t
-  are an exclusive cumulative sum over the ordered positions (`exclusive_cumsum`). Sampling carries
+  for Categorical heads). `log_prob` is one vectorised pass, linear in N (O(N H S)
+  multiply-adds for blocks of S = 28 positions, no per-position loop): the a_t
+  are exclusive prefix sums over the ordered positions (`blocked_prefix_sums`), and
+  the activation and output layer then run as one XLA-fused loop. Sampling carries
   a_t, so each new value costs O(H P), not a network pass.
 
   Heads: Bernoulli (binary NADE), Categorical (softmax over K values), and
@@ -63,6 +97,11 @@ class NADE(AutoregressiveModel):
   """
 
   _stateless_sampling = False
+  # Positions per block of the prefix sums (28 = one MNIST row; the fastest measured).
+  block_size = 28
+  # Run the activation and output layer of `call` as one XLA-compiled function;
+  # False keeps plain TF ops (for converters that do not take XLA clusters).
+  fuse_output_layer = True
 
   def __init__(self, event_shape, head, hidden_units=500, ordering="natural", activation="sigmoid",
                seed=0, **kwargs):
@@ -99,17 +138,16 @@ class NADE(AutoregressiveModel):
     features = tf.gather(self.encode_inputs(inputs), order, axis=1)          # [B, N, F]
     input_weights = tf.gather(self.input_weights, order)                      # [N, F, H]
     output_weights = tf.gather(self.output_weights, order)                    # [N, H, P]
-    # Layout [B, H, N]: the prefix sum runs over the last, contiguous axis.
-    if self.input_features == 1:
-      contributions = features[:, tf.newaxis, :, 0] * tf.transpose(input_weights[:, 0, :])
-    else:
-      contributions = tf.einsum("bnf,nfh->bhn", features, input_weights)
-    hidden = self._activation(self.hidden_bias[:, tf.newaxis] + exclusive_cumsum(contributions))
-    if self.params_shape[-1] == 1:
-      params = tf.reduce_sum(hidden * tf.transpose(output_weights[..., 0]), axis=1)[..., tf.newaxis]
-    else:
-      params = tf.einsum("bhn,nhp->bnp", hidden, output_weights)
-    params = params + tf.gather(self.output_bias, order)
+    num_positions, num_params = self.num_positions, self.params_shape[-1]
+    block_size = min(self.block_size, num_positions)
+    within, offsets = blocked_prefix_sums(features, input_weights, block_size)
+    num_blocks = within.shape[0]
+    output_weights = tf.pad(output_weights, [[0, num_blocks * block_size - num_positions], [0, 0], [0, 0]])
+    output_weights = tf.reshape(output_weights, [num_blocks, block_size, self.hidden_units, num_params])
+    output_layer = fused_output_layer if self.fuse_output_layer else blocked_output_layer
+    params = output_layer(within, offsets + self.hidden_bias, output_weights, self._activation)
+    params = tf.reshape(params, [num_blocks * block_size, -1, num_params])[:num_positions]
+    params = tf.transpose(params, [1, 0, 2]) + tf.gather(self.output_bias, order)   # [B, N, P]
     # Back from generation order to grid positions.
     params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
     return tf.reshape(params, (-1,) + self.params_shape)
