@@ -79,13 +79,14 @@ def check_normalization(log_prob_fn, num_values, event_shape, atol=1e-5):
   return total
 
 
-def dependency_matrix(model, x, condition=None):
+def dependency_matrix(model, x, condition=None, training=None):
   """D[i, j] = True if the params of grid position i have a non-zero gradient w.r.t. position j's input.
 
   Gradients are taken w.r.t. the network's encoded input (`encode_inputs`:
   scalars or one-hot features), so the check also covers one-hot inputs.
   Returns [num_positions, num_positions] for one example x [1, *event_shape]
-  (with int labels `condition` [1] for a conditional model).
+  (with int labels `condition` [1] for a conditional model); `training=True`
+  checks the training-mode network (dropout).
   """
   inputs = x if condition is None else (x, condition)
   features = tf.convert_to_tensor(model.encode_inputs(x))
@@ -94,7 +95,8 @@ def dependency_matrix(model, x, condition=None):
     tape.watch(features)
     model.encode_inputs = lambda _: features  # Feed the watched features to the network.
     try:
-      params = tf.reshape(model(inputs), [num_positions, -1])
+      params = model(inputs) if training is None else model(inputs, training=training)
+      params = tf.reshape(params, [num_positions, -1])
     finally:
       del model.encode_inputs
     sums = [tf.reduce_sum(params[position]) for position in range(num_positions)]
@@ -106,12 +108,12 @@ def dependency_matrix(model, x, condition=None):
   return np.array(rows)
 
 
-def check_autoregressive(model, x, condition=None):
+def check_autoregressive(model, x, condition=None, training=None):
   """Params at position o(t) depend on inputs only at positions o(1..t-1), checked with gradients."""
   order = model.sampling_order().numpy()
   rank = np.empty_like(order)
   rank[order] = np.arange(len(order))
-  depends = dependency_matrix(model, x, condition)
+  depends = dependency_matrix(model, x, condition, training)
   for position in range(model.num_positions):
     seen = rank[depends[position]]
     assert np.all(seen < rank[position]), (

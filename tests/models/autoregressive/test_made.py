@@ -194,6 +194,24 @@ def test_constructor_arguments_are_checked():
     MADE((4,), heads.Bernoulli(), ordering="zigzag")
   with pytest.raises(ValueError, match="hidden layer"):
     MADE((4,), heads.Bernoulli(), hidden_units=[])
+  with pytest.raises(ValueError, match="dropout"):
+    MADE((4,), heads.Bernoulli(), dropout=1.0)
+
+
+def test_dropout_acts_in_training_only_and_round_trips(tmp_path):
+  model = make_made((3, 3, 1), dropout=0.5, activation="tanh", seed=4)
+  x = tf.random.stateless_uniform((2, 3, 3, 1), seed=[3, 3])
+  np.testing.assert_array_equal(model(x).numpy(), model(x, training=False).numpy())
+  assert not np.allclose(model(x, training=True).numpy(), model(x).numpy())
+  # Dropped units only remove paths: the autoregressive property holds in training too.
+  depends = model_checks.check_autoregressive(model, x[:1], training=True)
+  assert depends.any()
+  path = str(tmp_path / "made.keras")
+  model.save(path)
+  restored = keras.saving.load_model(path, safe_mode=True)
+  assert restored.dropout == 0.5
+  binary = binary_data(2, (3, 3, 1))
+  np.testing.assert_allclose(restored.log_prob(binary).numpy(), model.log_prob(binary).numpy(), rtol=1e-6)
 
 
 # ---- mask ensembles and connectivity-agnostic training ----------------------------

@@ -30,6 +30,8 @@ class MADE(AutoregressiveModel):
     hidden_degrees: "random" (as in the paper) or "equal" (spread evenly).
     direct_connection: add a masked input -> output layer.
     activation: hidden activation.
+    dropout: rate of dropout on the hidden units in training (0 = none). Keeps
+      the autoregressive property: a dropped unit only removes paths.
     seed: seeds the ordering and hidden degrees; mask m uses seed + m.
     num_masks: M >= 1 connectivity patterns. With M > 1, training cycles through
       them (order-agnostic training when ordering="random"; see
@@ -48,7 +50,7 @@ class MADE(AutoregressiveModel):
 
   def __init__(self, event_shape, head, hidden_units=(500,), ordering="natural",
                hidden_degrees="random", direct_connection=False, activation="relu", seed=0,
-               num_masks=1, **kwargs):
+               num_masks=1, dropout=0.0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
     hidden_units = [int(units) for units in hidden_units]
     if not hidden_units or min(hidden_units) < 1:
@@ -68,12 +70,17 @@ class MADE(AutoregressiveModel):
     if int(num_masks) < 1:
       raise ValueError(f"num_masks must be >= 1, got {num_masks}")
     self.num_masks = int(num_masks)
+    if not 0.0 <= float(dropout) < 1.0:
+      raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    self.dropout = float(dropout)
     self.mask_index = 0
     self._masks = {}
     self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
     self.hidden_layers = [MaskedDense(units, activation=activation, name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
+    self.dropout_layers = [keras.layers.Dropout(self.dropout, seed=self.seed + index)
+                           for index in range(len(hidden_units))] if self.dropout else []
     self.output_layer = MaskedDense(num_outputs, name="output")
     self.direct_layer = (MaskedDense(num_outputs, use_bias=False, name="direct")
                          if self.direct_connection else None)
@@ -162,12 +169,14 @@ class MADE(AutoregressiveModel):
       self.use_mask(current)
     return tf.reduce_logsumexp(tf.stack(per_mask), axis=0) - np.log(num_masks)
 
-  def call(self, inputs):
+  def call(self, inputs, training=None):
     self.check_event_shape(inputs)
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     hidden = flat
-    for layer in self.hidden_layers:
+    for index, layer in enumerate(self.hidden_layers):
       hidden = layer(hidden)
+      if self.dropout_layers:
+        hidden = self.dropout_layers[index](hidden, training=training)
     params = self.output_layer(hidden)
     if self.direct_layer is not None:
       params = params + self.direct_layer(flat)
@@ -177,5 +186,6 @@ class MADE(AutoregressiveModel):
     config = super().get_config()
     config.update(hidden_units=list(self.hidden_units), ordering=self.ordering,
                   hidden_degrees=self.hidden_degrees, direct_connection=self.direct_connection,
-                  activation=self.activation, seed=self.seed, num_masks=self.num_masks)
+                  activation=self.activation, seed=self.seed, num_masks=self.num_masks,
+                  dropout=self.dropout)
     return config
