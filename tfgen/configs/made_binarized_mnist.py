@@ -1,4 +1,4 @@
-"""MADE, one hidden layer of 500 units and a direct connection, on the fixed binarized MNIST.
+"""MADE, one hidden layer of 8000 units, dropout and a direct connection, on the fixed binarized MNIST.
 
   python -m tfgen.train --config=tfgen/configs/made_binarized_mnist.py --workdir=runs/made_bmnist \
       --config.data.path=../shared/data/binarized_mnist.npz
@@ -12,15 +12,19 @@ from tfgen.configs import common
 def get_config():
   config = common.binarized_mnist_config()
 
-  config.model.hidden_units = (500,)  # MADE paper: one hidden layer of 500 units.
+  # The MADE paper's MNIST command (github.com/mgermain/MADE) uses layers of 8000 units:
+  # a wide layer gives every output degree many hidden units. 500 units reached 91.68 nats.
+  config.model.hidden_units = (8000,)  # One hidden layer.
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.hidden_degrees = "random"  # Hidden-unit degrees drawn as in the paper.
-  config.model.direct_connection = True  # Masked input -> output weights (the paper's 88.40 has none).
+  config.model.direct_connection = True  # Masked input -> output weights (the paper's command has them too).
   config.model.activation = "relu"  # Hidden activation.
+  # 8000 units overfit (train 74.5 / validation 89.6 nats without dropout); 0.3 gave 89.15.
+  config.model.dropout = 0.5  # Dropout rate on the hidden units in training.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
 
 
-  config.optimizer.learning_rate = 5e-3  # Peak learning rate of Adam (1e-3 reached 103.6 nats in 20 epochs).
+  config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
 
-  config.training.num_epochs = 20  # About 10 s an epoch on 2 CPU cores.
+  config.training.num_epochs = 30  # About 40 s an epoch on 2 CPU cores.
   return config
