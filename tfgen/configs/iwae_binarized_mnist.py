@@ -11,5 +11,5 @@ from tfgen.configs import vae_binarized_mnist
 def get_config():
   config = vae_binarized_mnist.get_config()
   config.model.num_importance_samples = 50  # Burda et al.'s k = 50.
-  config.training.num_epochs = 30  # Each step decodes 50 samples per image: ~90 s an epoch here.
+  config.training.num_epochs = 60  # Each step decodes 50 samples per image: ~90 s an epoch here.
   return config
