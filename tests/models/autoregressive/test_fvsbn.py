@@ -57,10 +57,15 @@ def test_each_conditional_is_a_logistic_regression_on_earlier_variables():
   assert int(model.linear.mask.numpy().sum()) == 10
 
 
-def test_l2_penalty_is_in_the_loss():
+def test_l2_penalty_is_in_the_training_loss_only():
   x = np.ones((2, 5), np.float32)
   plain, penalised = make_fvsbn((5,)), make_fvsbn((5,), l2=1.0)
   for model in (plain, penalised):
     model.linear.kernel.assign(tf.ones(model.linear.kernel.shape))
-  loss = lambda model: float(model.compute_loss(x=x, y_pred=model(x)))
-  assert abs(loss(penalised) - loss(plain) - 10.0) < 1e-4
+  loss = lambda model, training: float(model.compute_loss(x=x, y_pred=model(x), training=training))
+  assert abs(loss(penalised, True) - loss(plain, True) - 10.0) < 1e-4
+  # Validation loss is the NLL itself, so early stopping and the best checkpoint use it.
+  assert abs(loss(penalised, False) - loss(plain, False)) < 1e-6
+  penalised.compile(optimizer="adam")
+  np.testing.assert_allclose(penalised.evaluate(x, verbose=0),
+                             -np.mean(penalised.log_prob(x).numpy()), rtol=1e-5)

@@ -135,11 +135,15 @@ class AutoregressiveModel(keras.Model):
     return self.head.log_prob(x, self(inputs, training=False))
 
   def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-    """Mean negative log-likelihood per example, in nats (plus any layer losses)."""
-    del y, sample_weight, training
+    """Mean negative log-likelihood per example, in nats (plus any layer losses in training).
+
+    Penalties such as FVSBN's `l2` count only in training, so validation loss
+    (early stopping, the best checkpoint) is the NLL itself.
+    """
+    del y, sample_weight
     x, _ = self.split_inputs(x)
     loss = -tf.reduce_mean(self.head.log_prob(x, y_pred))
-    if self.losses:
+    if self.losses and training:
       loss = loss + tf.add_n(self.losses)
     return scale_for_replicas(loss)
 
