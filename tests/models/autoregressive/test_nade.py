@@ -150,11 +150,9 @@ def test_blocked_prefix_sums_equal_cumsum(length, num_features, block_size):
   np.testing.assert_allclose(summed.numpy(), expected.numpy(), rtol=1e-5, atol=1e-4)
 
 
-@pytest.mark.parametrize("fuse", [True, False])
-def test_fused_and_plain_output_layers_agree(fuse):
+def test_fused_and_plain_output_layers_agree():
   model = make_nade((5, 6), head=heads.Categorical(3), hidden_units=4)
-  model.fuse_output_layer = fuse
   x = np.random.default_rng(0).integers(0, 3, (3, 5, 6)).astype(np.float32)
   fused = model.log_prob(x).numpy()
-  model.fuse_output_layer = not fuse
+  model.fuse_output_layer = False
   np.testing.assert_allclose(model.log_prob(x).numpy(), fused, rtol=1e-5, atol=1e-5)

@@ -8,6 +8,16 @@ from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 
+def pad_to_blocks(values, block_size, axis=0):
+  """Zero-pads the positions axis of `values` to a multiple of `block_size`."""
+  padding = -values.shape[axis] % block_size
+  if not padding:
+    return values
+  paddings = [[0, 0]] * values.shape.rank
+  paddings[axis] = [0, padding]
+  return tf.pad(values, paddings)
+
+
 def blocked_prefix_sums(features, weights, block_size):
   """Exclusive prefix sums a_n = sum_{m<n} features[:, m] @ weights[m], by blocks of positions.
 
@@ -26,12 +36,9 @@ def blocked_prefix_sums(features, weights, block_size):
   Returns:
     within: [K, S, B, H]; offsets: [K, B, H]. Positions past N are zero padding.
   """
+  features, weights = pad_to_blocks(features, block_size, axis=1), pad_to_blocks(weights, block_size)
   num_positions, num_features, num_hidden = weights.shape
-  num_blocks = -(-num_positions // block_size)
-  padding = num_blocks * block_size - num_positions
-  if padding:
-    features = tf.pad(features, [[0, 0], [0, padding], [0, 0]])
-    weights = tf.pad(weights, [[0, padding], [0, 0], [0, 0]])
+  num_blocks = num_positions // block_size
   batch_size = tf.shape(features)[0]
   block_inputs = block_size * num_features
   blocked = tf.transpose(tf.reshape(features, [batch_size, num_blocks, block_inputs]), [1, 0, 2])
@@ -142,8 +149,8 @@ class NADE(AutoregressiveModel):
     block_size = min(self.block_size, num_positions)
     within, offsets = blocked_prefix_sums(features, input_weights, block_size)
     num_blocks = within.shape[0]
-    output_weights = tf.pad(output_weights, [[0, num_blocks * block_size - num_positions], [0, 0], [0, 0]])
-    output_weights = tf.reshape(output_weights, [num_blocks, block_size, self.hidden_units, num_params])
+    output_weights = tf.reshape(pad_to_blocks(output_weights, block_size),
+                                [num_blocks, block_size, self.hidden_units, num_params])
     output_layer = fused_output_layer if self.fuse_output_layer else blocked_output_layer
     params = output_layer(within, offsets + self.hidden_bias, output_weights, self._activation)
     params = tf.reshape(params, [num_blocks * block_size, -1, num_params])[:num_positions]
