@@ -79,8 +79,9 @@ class MADE(AutoregressiveModel):
     num_outputs = self.num_positions * self.params_shape[-1]
     self.hidden_layers = [MaskedDense(units, activation=activation, name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
+    # Rate 0 passes its input through unchanged.
     self.dropout_layers = [keras.layers.Dropout(self.dropout, seed=self.seed + index)
-                           for index in range(len(hidden_units))] if self.dropout else []
+                           for index in range(len(hidden_units))]
     self.output_layer = MaskedDense(num_outputs, name="output")
     self.direct_layer = (MaskedDense(num_outputs, use_bias=False, name="direct")
                          if self.direct_connection else None)
@@ -173,10 +174,8 @@ class MADE(AutoregressiveModel):
     self.check_event_shape(inputs)
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     hidden = flat
-    for index, layer in enumerate(self.hidden_layers):
-      hidden = layer(hidden)
-      if self.dropout_layers:
-        hidden = self.dropout_layers[index](hidden, training=training)
+    for layer, dropout in zip(self.hidden_layers, self.dropout_layers):
+      hidden = dropout(layer(hidden), training=training)
     params = self.output_layer(hidden)
     if self.direct_layer is not None:
       params = params + self.direct_layer(flat)
