@@ -21,6 +21,7 @@ def get_config():
   config.model.beta = 1.0  # Weight of the KL term (1 = the ELBO).
   config.model.num_importance_samples = 1  # k of the training bound: 1 = the ELBO.
   config.model.seed = 0  # Seeds the reparameterization noise.
+  config.model.dropout = 0.0  # Dropout on the hidden units of both networks in training steps.
 
   config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
 

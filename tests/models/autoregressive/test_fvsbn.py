@@ -36,7 +36,7 @@ def test_conditioned_sampling_keeps_given_entries():
 
 def test_save_load_round_trip(tmp_path):
   x = np.random.default_rng(1).integers(0, 2, (5, 4, 4, 1)).astype(np.float32)
-  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, seed=3), x, tmp_path)
+  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, l1=0.02, seed=3), x, tmp_path)
 
 
 @pytest.mark.parametrize("head,num_values,shape", [
@@ -57,15 +57,23 @@ def test_each_conditional_is_a_logistic_regression_on_earlier_variables():
   assert int(model.linear.mask.numpy().sum()) == 10
 
 
-def test_l2_penalty_is_in_the_training_loss_only():
+@pytest.mark.parametrize("l2, l1, penalty", [(1.0, 0.0, 4 * 10.0), (0.0, 1.0, 2 * 10.0),
+                                              (1.0, 0.5, 4 * 10.0 + 1.0 * 10.0)])
+def test_weight_penalties_are_in_the_training_loss_only(l2, l1, penalty):
   x = np.ones((2, 5), np.float32)
-  plain, penalised = make_fvsbn((5,)), make_fvsbn((5,), l2=1.0)
+  plain, penalised = make_fvsbn((5,)), make_fvsbn((5,), l2=l2, l1=l1)
   for model in (plain, penalised):
-    model.linear.kernel.assign(tf.ones(model.linear.kernel.shape))
+    # -2 on every weight: only the 10 unmasked couplings count (L2 4 each, L1 2 each).
+    model.linear.kernel.assign(-2.0 * tf.ones(model.linear.kernel.shape))
   loss = lambda model, training: float(model.compute_loss(x=x, y_pred=model(x), training=training))
-  assert abs(loss(penalised, True) - loss(plain, True) - 10.0) < 1e-4
+  assert abs(loss(penalised, True) - loss(plain, True) - penalty) < 1e-4
   # Validation loss is the NLL itself, so early stopping and the best checkpoint use it.
   assert abs(loss(penalised, False) - loss(plain, False)) < 1e-6
   penalised.compile(optimizer="adam")
   np.testing.assert_allclose(penalised.evaluate(x, verbose=0),
                              -np.mean(penalised.log_prob(x).numpy()), rtol=1e-5)
+
+
+def test_negative_penalty_is_named():
+  with pytest.raises(ValueError, match="l2 and l1 must be >= 0, got l2=0.0, l1=-1"):
+    make_fvsbn((5,), l1=-1)

@@ -119,3 +119,29 @@ def test_bad_input_is_named():
     make(num_importance_samples=0)
   with pytest.raises(ValueError, match="has no KL term to weight: use beta=1"):
     make(num_importance_samples=5, beta=0.5)
+  with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\), got 1.0"):
+    make(dropout=1.0)
+
+
+def test_dropout_acts_in_training_steps_only_and_round_trips(network, tmp_path):
+  model = make(network, dropout=0.5, hidden_units=(64,))
+  x = binary_images(4)
+  model(x)
+  # Evaluation (bounds, the IWAE estimate) runs the plain networks: same seed, same value.
+  np.testing.assert_array_equal(model.iwae_bound(x, 3, seed=5).numpy(),
+                                model.iwae_bound(x, 3, seed=5, training=False).numpy())
+  # Training steps draw dropout masks: same seed of z, different bound.
+  trained = model.iwae_bound(x, 3, seed=5, training=True).numpy()
+  assert not np.allclose(trained, model.iwae_bound(x, 3, seed=5).numpy())
+  mean = model.encode(x).mean().numpy()
+  assert not np.allclose(model.encode(x, training=True).mean().numpy(), mean)
+  # The validation loss of fit() is the bound without dropout.
+  model.compile(optimizer="adam")
+  no_dropout = make(network, hidden_units=(64,))
+  no_dropout(x)
+  no_dropout.set_weights(model.get_weights())
+  no_dropout.compile(optimizer="adam")
+  np.testing.assert_allclose(model.evaluate(x, batch_size=4, verbose=0),
+                             no_dropout.evaluate(x, batch_size=4, verbose=0), rtol=1e-6)
+  model_checks.check_save_load(model, x, tmp_path, score=elbo_score)
+  assert model.get_config()["dropout"] == 0.5

@@ -17,13 +17,15 @@ class FVSBN(AutoregressiveModel):
 
   (for Categorical heads a softmax regression on one-hot inputs). One masked
   linear layer computes every conditional in one pass; about n^2/2 weights are
-  free. `l2` adds a weight penalty to the loss.
+  free. `l2` and `l1` add weight penalties to the training loss.
 
   Args:
     event_shape: shape of one example, e.g. (28, 28, 1).
     head: `tfgen.heads.Head`.
     ordering: "natural", "reverse" or "random" (from `seed`).
     l2: L2 penalty on the weights, per example (added to the mean NLL).
+    l1: L1 penalty on the weights, per example; it favours few couplings,
+      as a pixel depends mostly on its neighbours.
     seed: seeds a random ordering.
 
   Example:
@@ -35,14 +37,15 @@ class FVSBN(AutoregressiveModel):
   data augmentation", AISTATS 2015 (97.45 nats on binarized MNIST).
   """
 
-  def __init__(self, event_shape, head, ordering="natural", l2=0.0, seed=0, **kwargs):
+  def __init__(self, event_shape, head, ordering="natural", l2=0.0, seed=0, l1=0.0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
     if ordering not in orderings.ORDERINGS:
       raise ValueError(f"ordering must be one of {', '.join(orderings.ORDERINGS)}, got {ordering!r}")
-    if l2 < 0:
-      raise ValueError(f"l2 must be >= 0, got {l2}")
+    if l2 < 0 or l1 < 0:
+      raise ValueError(f"l2 and l1 must be >= 0, got l2={l2}, l1={l1}")
     self.ordering = ordering
     self.l2 = float(l2)
+    self.l1 = float(l1)
     self.seed = int(seed)
     self.linear = MaskedDense(self.num_positions * self.params_shape[-1], name="linear")
 
@@ -59,11 +62,13 @@ class FVSBN(AutoregressiveModel):
   def call(self, inputs):
     self.check_event_shape(inputs)
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
-    if self.l2:
-      self.add_loss(self.l2 * tf.reduce_sum(tf.square(self.linear.kernel * self.linear.mask)))
+    if self.l2 or self.l1:
+      couplings = self.linear.kernel * self.linear.mask
+      self.add_loss(self.l2 * tf.reduce_sum(tf.square(couplings))
+                    + self.l1 * tf.reduce_sum(tf.abs(couplings)))
     return tf.reshape(self.linear(flat), (-1,) + self.params_shape)
 
   def get_config(self):
     config = super().get_config()
-    config.update(ordering=self.ordering, l2=self.l2, seed=self.seed)
+    config.update(ordering=self.ordering, l2=self.l2, l1=self.l1, seed=self.seed)
     return config

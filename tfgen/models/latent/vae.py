@@ -39,6 +39,8 @@ class VAE(keras.Model):
     beta: weight of the KL term (beta-VAE); 1 gives the ELBO. Only with k = 1.
     num_importance_samples: k of the training objective (1 = ELBO).
     seed: seeds the noise of training steps.
+    dropout: dropout rate on the hidden units of both networks in training
+      steps (0 = none); bounds, sampling and evaluation run without it.
 
   Example:
     vae = VAE((28, 28, 1), tfgen.heads.Bernoulli(), latent_size=50)
@@ -51,7 +53,8 @@ class VAE(keras.Model):
   """
 
   def __init__(self, event_shape, head, latent_size=50, network="mlp", hidden_units=(200, 200),
-               activation="tanh", beta=1.0, num_importance_samples=1, seed=0, **kwargs):
+               activation="tanh", beta=1.0, num_importance_samples=1, seed=0, dropout=0.0,
+               **kwargs):
     super().__init__(**kwargs)
     head = heads_lib.as_head(head)
     if int(latent_size) < 1:
@@ -63,6 +66,8 @@ class VAE(keras.Model):
     if int(num_importance_samples) > 1 and float(beta) != 1.0:
       raise ValueError("beta weights the KL of the ELBO; the IWAE bound (num_importance_samples > 1) "
                        f"has no KL term to weight: use beta=1, got beta={beta}")
+    if not 0.0 <= float(dropout) < 1.0:
+      raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     self.event_shape = tuple(int(size) for size in event_shape)
     networks.check_network(network, self.event_shape)
     self.head = head
@@ -76,10 +81,13 @@ class VAE(keras.Model):
     self.beta = float(beta)
     self.num_importance_samples = int(num_importance_samples)
     self.seed = int(seed)
+    self.dropout = float(dropout)
     self.encoder = networks.encoder(network, self._encoder_input_shape(), 2 * self.latent_size,
-                                    self.hidden_units, activation, name="encoder")
+                                    self.hidden_units, activation, name="encoder",
+                                    dropout=self.dropout)
     self.decoder = networks.decoder(network, self.latent_size, self.params_shape,
-                                    self.hidden_units, activation, name="decoder")
+                                    self.hidden_units, activation, name="decoder",
+                                    dropout=self.dropout)
     self.seed_generator = keras.random.SeedGenerator(self.seed)
     self.loss_tracker = keras.metrics.Mean(name="loss")
     self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
@@ -139,19 +147,22 @@ class VAE(keras.Model):
       raise ValueError(f"{type(self).__name__} expects examples of shape {self.event_shape}, "
                        f"got shape {given}")
 
-  def encode(self, x, condition=None):
-    """q(z | x): a `tfd` distribution with batch shape [batch] and event [latent_size]."""
+  def encode(self, x, condition=None, training=False):
+    """q(z | x): a `tfd` distribution with batch shape [batch] and event [latent_size].
+
+    training=True applies dropout (training steps only)."""
     x = tf.convert_to_tensor(x, tf.float32)
     self.check_event_shape(x)
     condition = self.as_condition(condition)
     features = self._encoder_inputs(self.head.normalize(self.head._check_support(x)), condition)
-    mean, raw_scale = tf.split(self.encoder(features), 2, axis=-1)
+    mean, raw_scale = tf.split(self.encoder(features, training=training), 2, axis=-1)
     return tfd.Independent(tfd.Normal(mean, tf.nn.softplus(raw_scale) + 1e-4), 1)
 
-  def decode(self, z, condition=None):
-    """Head params [batch, *params_shape] of p(x | z)."""
+  def decode(self, z, condition=None, training=False):
+    """Head params [batch, *params_shape] of p(x | z); training=True applies dropout."""
     condition = self.as_condition(condition)
-    return self.decoder(self._decoder_inputs(tf.convert_to_tensor(z, tf.float32), condition))
+    return self.decoder(self._decoder_inputs(tf.convert_to_tensor(z, tf.float32), condition),
+                        training=training)
 
   def call(self, inputs, training=None):
     """Params of p(x | z = E_q[z]): the model's reconstruction of x."""
@@ -166,16 +177,17 @@ class VAE(keras.Model):
 
   # ---- bounds ------------------------------------------------------------
 
-  def elbo(self, x, condition=None, analytic_kl=True, seed=None):
+  def elbo(self, x, condition=None, analytic_kl=True, seed=None, training=False):
     """(ELBO, E_q log p(x | z), KL(q || p)), each [batch] in nats, with one z per example.
 
     With analytic_kl=False the KL is the one-sample estimate log q(z|x) - log p(z),
     which makes the ELBO equal `iwae_bound(x, 1)` for the same seed.
+    training=True draws dropout masks (the training objective).
     """
     condition = self.as_condition(condition)
-    posterior = self.encode(x, condition)
+    posterior = self.encode(x, condition, training)
     z = posterior.mean() + posterior.stddev() * self._noise(tf.shape(posterior.mean()), seed)
-    reconstruction = self.head.log_prob(x, self.decode(z, condition))
+    reconstruction = self.head.log_prob(x, self.decode(z, condition, training))
     prior = self.prior(condition, tf.shape(z)[0])
     if analytic_kl:
       kl = tfd.kl_divergence(posterior, prior)
@@ -183,25 +195,25 @@ class VAE(keras.Model):
       kl = posterior.log_prob(z) - prior.log_prob(z)
     return reconstruction - self.beta * kl, reconstruction, kl
 
-  def log_weights(self, x, num_samples, condition=None, seed=None):
+  def log_weights(self, x, num_samples, condition=None, seed=None, training=False):
     """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch]."""
     x = tf.convert_to_tensor(x, tf.float32)
     condition = self.as_condition(condition)
-    posterior = self.encode(x, condition)
+    posterior = self.encode(x, condition, training)
     mean, scale = posterior.mean(), posterior.stddev()
     batch = tf.shape(mean)[0]
     z = mean + scale * self._noise(tf.stack([num_samples, batch, self.latent_size]), seed)
     flat_z = tf.reshape(z, [-1, self.latent_size])
     flat_condition = None if condition is None else tf.tile(condition, [num_samples, 1])
     tiled_x = tf.tile(x, tf.concat([[num_samples], tf.ones([len(self.event_shape)], tf.int32)], 0))
-    log_likelihood = self.head.log_prob(tiled_x, self.decode(flat_z, flat_condition))
+    log_likelihood = self.head.log_prob(tiled_x, self.decode(flat_z, flat_condition, training))
     log_likelihood = tf.reshape(log_likelihood, [num_samples, batch])
     return (log_likelihood + self.prior(condition, batch).log_prob(z)
             - posterior.log_prob(z))
 
-  def iwae_bound(self, x, num_samples, condition=None, seed=None):
+  def iwae_bound(self, x, num_samples, condition=None, seed=None, training=False):
     """IWAE_k = log (1/k) sum_i w_i for one draw of k samples: [batch] nats."""
-    log_weights = self.log_weights(x, num_samples, condition, seed)
+    log_weights = self.log_weights(x, num_samples, condition, seed, training)
     return tf.reduce_logsumexp(log_weights, axis=0) - math.log(num_samples)
 
   # ---- training (keras-io shape) -----------------------------------------
@@ -210,15 +222,15 @@ class VAE(keras.Model):
   def metrics(self):
     return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
 
-  def _objective(self, inputs):
+  def _objective(self, inputs, training):
     x, condition = self.split_inputs(inputs)
     x = tf.convert_to_tensor(x, tf.float32)
     if self.num_importance_samples > 1:
-      bound = self.iwae_bound(x, self.num_importance_samples, condition)
+      bound = self.iwae_bound(x, self.num_importance_samples, condition, training=training)
       # Report the ELBO's parts for the same batch too.
-      _, reconstruction, kl = self.elbo(x, condition)
+      _, reconstruction, kl = self.elbo(x, condition, training=training)
     else:
-      bound, reconstruction, kl = self.elbo(x, condition)
+      bound, reconstruction, kl = self.elbo(x, condition, training=training)
     size = tf.cast(tf.shape(x)[0], tf.float32)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
 
@@ -232,7 +244,7 @@ class VAE(keras.Model):
   def train_step(self, data):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
     with tf.GradientTape() as tape:
-      loss, reconstruction, kl, size = self._objective(inputs)
+      loss, reconstruction, kl, size = self._objective(inputs, training=True)
       scaled = scale_for_replicas(loss)
     gradients = tape.gradient(scaled, self.trainable_weights)
     self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
@@ -240,7 +252,7 @@ class VAE(keras.Model):
 
   def test_step(self, data):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-    return self._update_metrics(*self._objective(inputs))
+    return self._update_metrics(*self._objective(inputs, training=False))
 
   # ---- generation --------------------------------------------------------
 
@@ -285,5 +297,5 @@ class VAE(keras.Model):
                   latent_size=self.latent_size, network=self.network,
                   hidden_units=list(self.hidden_units), activation=self.activation,
                   beta=self.beta, num_importance_samples=self.num_importance_samples,
-                  seed=self.seed)
+                  seed=self.seed, dropout=self.dropout)
     return config
