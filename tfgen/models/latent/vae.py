@@ -195,11 +195,20 @@ class VAE(keras.Model):
       kl = posterior.log_prob(z) - prior.log_prob(z)
     return reconstruction - self.beta * kl, reconstruction, kl
 
-  def log_weights(self, x, num_samples, condition=None, seed=None, training=False):
-    """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch]."""
+  def log_weights(self, x, num_samples, condition=None, seed=None, training=False,
+                  posterior=None):
+    """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch].
+
+    `posterior` replaces the encoder's q(z | x) as the proposal: a diagonal
+    Normal (`tfd`, batch [batch], event [latent_size]; only its mean and stddev
+    are used), e.g. one refined per example by `importance_weighted.refine_posterior`.
+    """
     x = tf.convert_to_tensor(x, tf.float32)
     condition = self.as_condition(condition)
-    posterior = self.encode(x, condition, training)
+    if posterior is None:
+      posterior = self.encode(x, condition, training)
+    else:
+      self.check_event_shape(x)
     mean, scale = posterior.mean(), posterior.stddev()
     batch = tf.shape(mean)[0]
     z = mean + scale * self._noise(tf.stack([num_samples, batch, self.latent_size]), seed)
