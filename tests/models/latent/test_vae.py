@@ -121,6 +121,10 @@ def test_bad_input_is_named():
     make(num_importance_samples=5, beta=0.5)
   with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\), got 1.0"):
     make(dropout=1.0)
+  with pytest.raises(ValueError, match="kl_warmup_steps must be >= 0, got -1"):
+    make(kl_warmup_steps=-1)
+  with pytest.raises(ValueError, match="has none: use kl_warmup_steps=0"):
+    make(num_importance_samples=5, kl_warmup_steps=10)
 
 
 def test_dropout_acts_in_training_steps_only_and_round_trips(network, tmp_path):
@@ -145,3 +149,24 @@ def test_dropout_acts_in_training_steps_only_and_round_trips(network, tmp_path):
                              no_dropout.evaluate(x, batch_size=4, verbose=0), rtol=1e-6)
   model_checks.check_save_load(model, x, tmp_path, score=elbo_score)
   assert model.get_config()["dropout"] == 0.5
+
+
+def test_kl_warmup_ramps_the_training_loss_only(tmp_path):
+  model = make(kl_warmup_steps=4, beta=2.0)
+  x = binary_images(8)
+  model(x)
+  model.compile(optimizer="adam")
+  # Training step t weighs the KL by beta * min(1, t / 4): 0, 0.5, 1, 1.5, 2, 2.
+  for step in range(6):
+    logs = model.train_on_batch(x, return_dict=True)
+    weight = 2.0 * min(1.0, step / 4)
+    np.testing.assert_allclose(logs["loss"], logs["reconstruction"] + weight * logs["kl"],
+                               rtol=1e-5, err_msg=f"step {step}")
+  # Validation weighs it by beta from the first step.
+  fresh = make(kl_warmup_steps=4, beta=2.0)
+  fresh(x)
+  fresh.compile(optimizer="adam")
+  logs = fresh.evaluate(x, batch_size=8, verbose=0, return_dict=True)
+  np.testing.assert_allclose(logs["loss"], logs["reconstruction"] + 2.0 * logs["kl"], rtol=1e-5)
+  model_checks.check_save_load(model, x, tmp_path, score=elbo_score)
+  assert model.get_config()["kl_warmup_steps"] == 4

@@ -41,6 +41,9 @@ class VAE(keras.Model):
     seed: seeds the noise of training steps.
     dropout: dropout rate on the hidden units of both networks in training
       steps (0 = none); bounds, sampling and evaluation run without it.
+    kl_warmup_steps: training steps over which the KL weight of the training
+      loss ramps linearly from 0 to beta (0 = none; Sonderby et al. 2016).
+      Validation and evaluation use beta itself. Only with k = 1.
 
   Example:
     vae = VAE((28, 28, 1), tfgen.heads.Bernoulli(), latent_size=50)
@@ -54,7 +57,7 @@ class VAE(keras.Model):
 
   def __init__(self, event_shape, head, latent_size=50, network="mlp", hidden_units=(200, 200),
                activation="tanh", beta=1.0, num_importance_samples=1, seed=0, dropout=0.0,
-               **kwargs):
+               kl_warmup_steps=0, **kwargs):
     super().__init__(**kwargs)
     head = heads_lib.as_head(head)
     if int(latent_size) < 1:
@@ -68,6 +71,11 @@ class VAE(keras.Model):
                        f"has no KL term to weight: use beta=1, got beta={beta}")
     if not 0.0 <= float(dropout) < 1.0:
       raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    if int(kl_warmup_steps) < 0:
+      raise ValueError(f"kl_warmup_steps must be >= 0, got {kl_warmup_steps}")
+    if int(kl_warmup_steps) > 0 and int(num_importance_samples) > 1:
+      raise ValueError("kl_warmup_steps ramps the KL of the ELBO; the IWAE bound "
+                       "(num_importance_samples > 1) has none: use kl_warmup_steps=0")
     self.event_shape = tuple(int(size) for size in event_shape)
     networks.check_network(network, self.event_shape)
     self.head = head
@@ -82,6 +90,7 @@ class VAE(keras.Model):
     self.num_importance_samples = int(num_importance_samples)
     self.seed = int(seed)
     self.dropout = float(dropout)
+    self.kl_warmup_steps = int(kl_warmup_steps)
     self.encoder = networks.encoder(network, self._encoder_input_shape(), 2 * self.latent_size,
                                     self.hidden_units, activation, name="encoder",
                                     dropout=self.dropout)
@@ -240,6 +249,10 @@ class VAE(keras.Model):
       _, reconstruction, kl = self.elbo(x, condition, training=training)
     else:
       bound, reconstruction, kl = self.elbo(x, condition, training=training)
+      if training and self.kl_warmup_steps:
+        ramp = tf.minimum(1.0, tf.cast(self.optimizer.iterations, tf.float32)
+                          / self.kl_warmup_steps)
+        bound = reconstruction - self.beta * ramp * kl
     size = tf.cast(tf.shape(x)[0], tf.float32)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
 
@@ -306,5 +319,5 @@ class VAE(keras.Model):
                   latent_size=self.latent_size, network=self.network,
                   hidden_units=list(self.hidden_units), activation=self.activation,
                   beta=self.beta, num_importance_samples=self.num_importance_samples,
-                  seed=self.seed, dropout=self.dropout)
+                  seed=self.seed, dropout=self.dropout, kl_warmup_steps=self.kl_warmup_steps)
     return config
