@@ -43,7 +43,8 @@ class VAE(keras.Model):
       steps (0 = none); bounds, sampling and evaluation run without it.
     kl_warmup_steps: training steps over which the KL weight of the training
       loss ramps linearly from 0 to beta (0 = none; Sonderby et al. 2016).
-      Validation and evaluation use beta itself. Only with k = 1.
+      With k > 1 it weighs log p(z_i) - log q(z_i | x) inside each importance
+      weight instead. Validation and evaluation use the plain bound.
 
   Example:
     vae = VAE((28, 28, 1), tfgen.heads.Bernoulli(), latent_size=50)
@@ -73,9 +74,6 @@ class VAE(keras.Model):
       raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     if int(kl_warmup_steps) < 0:
       raise ValueError(f"kl_warmup_steps must be >= 0, got {kl_warmup_steps}")
-    if int(kl_warmup_steps) > 0 and int(num_importance_samples) > 1:
-      raise ValueError("kl_warmup_steps ramps the KL of the ELBO; the IWAE bound "
-                       "(num_importance_samples > 1) has none: use kl_warmup_steps=0")
     self.event_shape = tuple(int(size) for size in event_shape)
     networks.check_network(network, self.event_shape)
     self.head = head
@@ -205,10 +203,11 @@ class VAE(keras.Model):
     return reconstruction - self.beta * kl, reconstruction, kl
 
   def log_weights(self, x, num_samples, condition=None, seed=None, training=False,
-                  posterior=None):
+                  posterior=None, prior_weight=1.0):
     """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch].
 
-    `posterior` replaces the encoder's q(z | x) as the proposal: a diagonal
+    With prior_weight = w < 1 (KL warm-up of the IWAE bound), the weights are
+    log p(x | z_i) + w (log p(z_i) - log q(z_i | x)). `posterior` replaces the encoder's q(z | x) as the proposal: a diagonal
     Normal (`tfd`, batch [batch], event [latent_size]; only its mean and stddev
     are used), e.g. one refined per example by `importance_weighted.refine_posterior`.
     """
@@ -226,12 +225,14 @@ class VAE(keras.Model):
     tiled_x = tf.tile(x, tf.concat([[num_samples], tf.ones([len(self.event_shape)], tf.int32)], 0))
     log_likelihood = self.head.log_prob(tiled_x, self.decode(flat_z, flat_condition, training))
     log_likelihood = tf.reshape(log_likelihood, [num_samples, batch])
-    return (log_likelihood + self.prior(condition, batch).log_prob(z)
-            - posterior.log_prob(z))
+    return log_likelihood + prior_weight * (self.prior(condition, batch).log_prob(z)
+                                            - posterior.log_prob(z))
 
-  def iwae_bound(self, x, num_samples, condition=None, seed=None, training=False):
+  def iwae_bound(self, x, num_samples, condition=None, seed=None, training=False,
+                 prior_weight=1.0):
     """IWAE_k = log (1/k) sum_i w_i for one draw of k samples: [batch] nats."""
-    log_weights = self.log_weights(x, num_samples, condition, seed, training)
+    log_weights = self.log_weights(x, num_samples, condition, seed, training,
+                                   prior_weight=prior_weight)
     return tf.reduce_logsumexp(log_weights, axis=0) - math.log(num_samples)
 
   # ---- training (keras-io shape) -----------------------------------------
@@ -243,16 +244,18 @@ class VAE(keras.Model):
   def _objective(self, inputs, training):
     x, condition = self.split_inputs(inputs)
     x = tf.convert_to_tensor(x, tf.float32)
+    ramp = 1.0
+    if training and self.kl_warmup_steps:
+      ramp = tf.minimum(1.0, tf.cast(self.optimizer.iterations, tf.float32)
+                        / self.kl_warmup_steps)
     if self.num_importance_samples > 1:
-      bound = self.iwae_bound(x, self.num_importance_samples, condition, training=training)
+      bound = self.iwae_bound(x, self.num_importance_samples, condition, training=training,
+                              prior_weight=ramp)
       # Report the ELBO's parts for the same batch too.
       _, reconstruction, kl = self.elbo(x, condition, training=training)
     else:
       bound, reconstruction, kl = self.elbo(x, condition, training=training)
-      if training and self.kl_warmup_steps:
-        ramp = tf.minimum(1.0, tf.cast(self.optimizer.iterations, tf.float32)
-                          / self.kl_warmup_steps)
-        bound = reconstruction - self.beta * ramp * kl
+      bound = reconstruction - self.beta * ramp * kl
     size = tf.cast(tf.shape(x)[0], tf.float32)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
 
