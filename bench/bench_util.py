@@ -1,8 +1,9 @@
 """Helpers shared by the bench scripts: timing and the JSON results file."""
 
-import json
 import os
 import time
+
+from tfgen.utils import atomic
 
 NOTE = "ratios from one run on this machine; absolute seconds are machine-specific"
 
@@ -26,8 +27,7 @@ def report(results, output):
   """Prints `results` line by line and writes them as JSON to `output`."""
   results = dict(results, note=NOTE)
   os.makedirs(os.path.dirname(output), exist_ok=True)
-  with open(output, "w", encoding="utf-8") as handle:
-    json.dump(results, handle, indent=2)
+  atomic.write_json(output, results)
   for key, value in results.items():
     print(f"{key}: {value}")
   print(f"wrote {output}")

@@ -11,5 +11,6 @@ from tfgen.configs import vae_binarized_mnist
 def get_config():
   config = vae_binarized_mnist.get_config()
   config.model.num_importance_samples = 50  # Burda et al.'s k = 50.
+  config.model.kl_warmup_steps = 0  # No warm-up of log p(z) - log q(z|x) in the weights.
   config.training.num_epochs = 60  # Each step decodes 50 samples per image: ~90 s an epoch here.
   return config

@@ -22,7 +22,7 @@ def get_config():
   config.model.num_importance_samples = 1  # k of the training bound: 1 = the ELBO.
   config.model.seed = 0  # Seeds the reparameterization noise.
   config.model.dropout = 0.0  # Dropout on the hidden units of both networks in training steps.
-  config.model.kl_warmup_steps = 0  # Steps over which the training KL weight ramps 0 -> beta.
+  config.model.kl_warmup_steps = 10000  # Steps (20 epochs) over which the training KL weight ramps 0 -> beta.
 
   config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
 
