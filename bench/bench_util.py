@@ -26,8 +26,7 @@ def default_output(script_file, name):
 def report(results, output):
   """Prints `results` line by line and writes them as JSON to `output`."""
   results = dict(results, note=NOTE)
-  os.makedirs(os.path.dirname(output), exist_ok=True)
-  atomic.write_json(output, results)
+  atomic.write_json(output, results)  # Makes the folder too.
   for key, value in results.items():
     print(f"{key}: {value}")
   print(f"wrote {output}")

@@ -9,8 +9,8 @@ where the config sets a patience); the test set is scored once, in nats per
 image, by `tfgen.evaluate`. Each row runs the two commands it prints, so a row
 can be rerun by hand. VAE rows report the IWAE estimate with k = 5000 (seeded)
 and the -ELBO; the VAE row also the estimate with each test image's proposal
-refined by 100 steps (`--refine_steps=100`). Training resumes where it stopped, so rerunning the
-script continues unfinished rows. Minutes are wall-clock on this machine.
+refined by 100 steps (`--refine_steps=100`). Training resumes where it stopped,
+so rerunning the script continues unfinished rows. Minutes are wall-clock on this machine.
 Not part of `make bench` (it takes hours); `make reproduce` runs it.
 """
 
@@ -97,8 +97,7 @@ def main():
   print("\nCommands:")
   for row in rows:
     print("  " + "\n  ".join(row["commands"]))
-  os.makedirs(os.path.dirname(args.output), exist_ok=True)
-  atomic.write_json(args.output, rows)
+  atomic.write_json(args.output, rows)  # Makes the folder too.
   print(f"wrote {args.output}")
 
 

@@ -207,7 +207,9 @@ class VAE(keras.Model):
     """log p(x, z_i) - log q(z_i | x) for z_1..z_k ~ q(z | x): [num_samples, batch].
 
     With prior_weight = w < 1 (KL warm-up of the IWAE bound), the weights are
-    log p(x | z_i) + w (log p(z_i) - log q(z_i | x)). `posterior` replaces the encoder's q(z | x) as the proposal: a diagonal
+    log p(x | z_i) + w (log p(z_i) - log q(z_i | x)).
+
+    `posterior` replaces the encoder's q(z | x) as the proposal: a diagonal
     Normal (`tfd`, batch [batch], event [latent_size]; only its mean and stddev
     are used), e.g. one refined per example by `importance_weighted.refine_posterior`.
     """
@@ -254,8 +256,8 @@ class VAE(keras.Model):
       # Report the ELBO's parts for the same batch too.
       _, reconstruction, kl = self.elbo(x, condition, training=training)
     else:
-      bound, reconstruction, kl = self.elbo(x, condition, training=training)
-      bound = reconstruction - self.beta * ramp * kl
+      _, reconstruction, kl = self.elbo(x, condition, training=training)
+      bound = reconstruction - self.beta * ramp * kl  # The ELBO once the ramp reaches 1.
     size = tf.cast(tf.shape(x)[0], tf.float32)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
 
