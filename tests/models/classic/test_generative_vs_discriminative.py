@@ -50,6 +50,24 @@ def test_logistic_regression_save_load(tmp_path):
   np.testing.assert_allclose(loaded.predict_proba(x), model.predict_proba(x), rtol=1e-6)
 
 
+def test_logistic_regression_penalty_counts_in_training_only():
+  rng = np.random.default_rng(0)
+  x = rng.normal(size=(32, 5)).astype(np.float32)
+  y = rng.integers(0, 3, size=32)
+  model = LogisticRegression(num_classes=3, l2=1.0)
+  model.compile(keras.optimizers.SGD(0.1))
+  model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+  logits = model(x)
+  cross_entropy = float(np.mean(keras.losses.sparse_categorical_crossentropy(
+      y, logits, from_logits=True)))
+  penalty = float(np.sum(np.square(model.linear.kernel.numpy())))
+  assert penalty > 0.01  # Large enough that counting it would show.
+  np.testing.assert_allclose(model.evaluate(x, y, verbose=0), cross_entropy, rtol=1e-5)
+  np.testing.assert_allclose(
+      float(model.compute_loss(y=y, y_pred=logits, training=True)), cross_entropy + penalty,
+      rtol=1e-5)
+
+
 def test_bad_input():
   with pytest.raises(ValueError, match="only 0 and 1"):
     BernoulliNaiveBayes(2).fit(np.array([[0.5, 1.0]]), np.array([0]))
