@@ -99,6 +99,17 @@ def test_fit_lowers_the_loss_and_same_seed_same_sample(kind):
   np.testing.assert_array_equal(model.inverse(model.forward(x, seed=4)[0]).numpy(), x)
 
 
+def test_training_loss_is_the_nll_and_log_prob_builds_the_flow(kind):
+  model = FLOWS[kind](IMAGE)  # Continuous data: no dequantization noise, so one exact value.
+  x = np.random.default_rng(6).normal(size=(8,) + IMAGE).astype(np.float32)
+  before = model.log_prob(x).numpy()  # Unbuilt until now.
+  assert before.shape == (8,) and np.all(np.isfinite(before))
+  model.compile(optimizer=keras.optimizers.SGD(0.0))
+  history = model.fit(x, epochs=1, batch_size=8, verbose=0)
+  np.testing.assert_allclose(history.history["loss"][0], -before.mean(), rtol=1e-5)
+  np.testing.assert_allclose(model.evaluate(x, batch_size=3, verbose=0), -before.mean(), rtol=1e-5)
+
+
 def test_save_load_round_trip(kind, tmp_path):
   model = make(kind, num_values=17)
   x = np.random.default_rng(1).integers(0, 17, (3,) + IMAGE).astype(np.float32)

@@ -44,6 +44,7 @@ class Flow(keras.Model):
     self.seed = int(seed)
     self.num_dims = int(np.prod(self.event_shape))
     self.seed_generator = keras.random.SeedGenerator(self.seed)
+    self.loss_tracker = keras.metrics.Mean(name="loss")
 
   def transform(self, w):
     raise NotImplementedError
@@ -89,6 +90,8 @@ class Flow(keras.Model):
   def forward(self, x, seed=None):
     """(z [batch, D], log |det dz/dx|) including the preprocessing's Jacobian."""
     w, log_det = self.preprocess(x, seed)
+    if not self.built:  # transform() calls its layers' methods, not the layers themselves.
+      self.build((None,) + self.event_shape)
     z, flow_log_det = self.transform(w)
     return z, log_det + flow_log_det
 
@@ -104,9 +107,33 @@ class Flow(keras.Model):
     return self.forward(inputs)[0]
 
   def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-    """Mean -log p(x) per example, in nats."""
+    """Mean -log p(x) per example, in nats (scaled for the replicas of a strategy)."""
     del y, y_pred, sample_weight, training
     return scale_for_replicas(-tf.reduce_mean(self.log_prob(x)))
+
+  # ---- training: one pass per step (fit's default would also run call) ---
+
+  @property
+  def metrics(self):
+    return [self.loss_tracker]
+
+  def _update_loss(self, x, loss):
+    # Weighted by batch size, so a short last batch counts for what it holds.
+    self.loss_tracker.update_state(loss, sample_weight=tf.cast(tf.shape(x)[0], tf.float32))
+    return {"loss": self.loss_tracker.result()}
+
+  def train_step(self, data):
+    x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    with tf.GradientTape() as tape:
+      loss = -tf.reduce_mean(self.log_prob(x))
+      scaled = scale_for_replicas(loss)
+    gradients = tape.gradient(scaled, self.trainable_weights)
+    self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
+    return self._update_loss(x, loss)
+
+  def test_step(self, data):
+    x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    return self._update_loss(x, -tf.reduce_mean(self.log_prob(x)))
 
   # ---- sampling ----------------------------------------------------------
 
