@@ -24,7 +24,10 @@ def get_config():
   config.model.dropout = 0.0  # Dropout on the hidden units of both networks in training steps.
   config.model.kl_warmup_steps = 10000  # Steps (20 epochs) over which the training KL weight ramps 0 -> beta.
 
-  config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.
+  config.optimizer.name = "adamw"  # Adam with decoupled weight decay.
+  config.optimizer.learning_rate = 1e-3  # Peak learning rate.
+  # Chosen on validation -ELBO (the fixed binarization overfits): 0 / 0.02 / 0.1 gave 96.14 / 95.35 / 93.53.
+  config.optimizer.weight_decay = 0.1  # Decoupled weight decay (times the learning rate each step).
 
   config.training.num_epochs = 200  # Passes over the 50k training images.
   config.training.early_stopping_patience = 20  # The bound is noisy: wait longer.
