@@ -1,4 +1,4 @@
-"""Loss helpers shared by models that override `compute_loss`."""
+"""Loss helpers shared by models that override `compute_loss` or `train_step`."""
 
 import tensorflow as tf
 

@@ -106,12 +106,7 @@ class Flow(keras.Model):
     del training
     return self.forward(inputs)[0]
 
-  def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-    """Mean -log p(x) per example, in nats (scaled for the replicas of a strategy)."""
-    del y, y_pred, sample_weight, training
-    return scale_for_replicas(-tf.reduce_mean(self.log_prob(x)))
-
-  # ---- training: one pass per step (fit's default would also run call) ---
+  # ---- training: loss = mean -log p(x) in nats, one pass per step -------
 
   @property
   def metrics(self):
