@@ -50,12 +50,16 @@ class MaskedDense(keras.layers.Layer):
     self.mask = self.add_weight(name="mask", shape=(input_size, self.units), initializer="ones",
                                 trainable=False)
 
-  def set_mask(self, mask):
-    """Replaces the connectivity mask; `mask` is [in, units] of zeros and ones."""
+  def set_mask(self, mask, check_values=True):
+    """Replaces the connectivity mask; `mask` is [in, units] of zeros and ones.
+
+    check_values=False skips the zeros-and-ones check, for callers whose masks
+    are 0/1 by construction and change every step (MADE's mask cycling).
+    """
     mask = np.asarray(mask, dtype=np.float32)
     if mask.shape != tuple(self.mask.shape):
       raise ValueError(f"{self.name}: mask shape {mask.shape} != kernel shape {tuple(self.mask.shape)}")
-    if not np.all((mask == 0) | (mask == 1)):
+    if check_values and not np.all((mask == 0) | (mask == 1)):
       raise ValueError(f"{self.name}: a mask holds only zeros and ones")
     self.mask.assign(mask)
 
