@@ -36,7 +36,8 @@ def test_conditioned_sampling_keeps_given_entries():
 
 def test_save_load_round_trip(tmp_path):
   x = np.random.default_rng(1).integers(0, 2, (5, 4, 4, 1)).astype(np.float32)
-  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, l1=0.02, seed=3), x, tmp_path)
+  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, l1=0.02, l1_distance=0.5, seed=3),
+                               x, tmp_path)
 
 
 @pytest.mark.parametrize("head,num_values,shape", [
@@ -74,6 +75,31 @@ def test_weight_penalties_are_in_the_training_loss_only(l2, l1, penalty):
                              -np.mean(penalised.log_prob(x).numpy()), rtol=1e-5)
 
 
+def test_distance_weighted_l1_penalty():
+  # Positions 0..4 in a row: the coupling j -> i has distance i - j, and is penalised
+  # l1 * |w| * (1 + l1_distance * (i - j)). With w = -2 everywhere: 2 * sum_{j<i} (1 + 0.5 (i - j)).
+  x = np.ones((2, 5), np.float32)
+  plain, penalised = make_fvsbn((5,)), make_fvsbn((5,), l1=1.0, l1_distance=0.5)
+  for model in (plain, penalised):
+    model.linear.kernel.assign(-2.0 * tf.ones(model.linear.kernel.shape))
+  expected = sum(2.0 * (1 + 0.5 * (i - j)) for i in range(5) for j in range(i))
+  loss = lambda model: float(model.compute_loss(x=x, y_pred=model(x), training=True))
+  assert abs(loss(penalised) - loss(plain) - expected) < 1e-4
+  # On a 2x2 grid the diagonal neighbour is sqrt(2) away.
+  grid = make_fvsbn((2, 2, 1), l1=1.0, l1_distance=1.0)
+  grid.linear.kernel.assign(tf.ones(grid.linear.kernel.shape))
+  flat_plain = make_fvsbn((2, 2, 1))
+  flat_plain.linear.kernel.assign(tf.ones(flat_plain.linear.kernel.shape))
+  images = np.ones((2, 2, 2, 1), np.float32)
+  # Row-major couplings: (0,1) 1, (0,2) 1, (1,2) sqrt2, (0,3) sqrt2, (1,3) 1, (2,3) 1.
+  expected = 6 + 4 * 1.0 + 2 * np.sqrt(2.0)
+  grid_loss = float(grid.compute_loss(x=images, y_pred=grid(images), training=True))
+  plain_loss = float(flat_plain.compute_loss(x=images, y_pred=flat_plain(images), training=True))
+  assert abs(grid_loss - plain_loss - expected) < 1e-4
+
+
 def test_negative_penalty_is_named():
-  with pytest.raises(ValueError, match="l2 and l1 must be >= 0, got l2=0.0, l1=-1"):
+  with pytest.raises(ValueError, match="l2, l1 and l1_distance must be >= 0, got l2=0.0, l1=-1"):
     make_fvsbn((5,), l1=-1)
+  with pytest.raises(ValueError, match="l1_distance=-0.5"):
+    make_fvsbn((5,), l1_distance=-0.5)

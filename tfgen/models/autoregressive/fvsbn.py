@@ -27,6 +27,11 @@ class FVSBN(AutoregressiveModel):
     l1: L1 penalty on the weights, per example; it favours few couplings,
       as a pixel depends mostly on its neighbours.
     seed: seeds a random ordering.
+    l1_distance: makes the L1 penalty of a coupling grow with the distance
+      between its two positions (Euclidean, in grid steps):
+        penalty = l1 * sum_{j<i} |alpha_j^i| * (1 + l1_distance * dist(i, j)).
+      0 gives the plain L1 penalty. A prior that near pixels matter more; the
+      model itself is unchanged.
 
   Example:
     model = FVSBN((28, 28, 1), tfgen.heads.Bernoulli())
@@ -37,16 +42,20 @@ class FVSBN(AutoregressiveModel):
   data augmentation", AISTATS 2015 (97.45 nats on binarized MNIST).
   """
 
-  def __init__(self, event_shape, head, ordering="natural", l2=0.0, seed=0, l1=0.0, **kwargs):
+  def __init__(self, event_shape, head, ordering="natural", l2=0.0, seed=0, l1=0.0, l1_distance=0.0,
+               **kwargs):
     super().__init__(event_shape, head, **kwargs)
     if ordering not in orderings.ORDERINGS:
       raise ValueError(f"ordering must be one of {', '.join(orderings.ORDERINGS)}, got {ordering!r}")
-    if l2 < 0 or l1 < 0:
-      raise ValueError(f"l2 and l1 must be >= 0, got l2={l2}, l1={l1}")
+    if l2 < 0 or l1 < 0 or l1_distance < 0:
+      raise ValueError(f"l2, l1 and l1_distance must be >= 0, got l2={l2}, l1={l1}, "
+                       f"l1_distance={l1_distance}")
     self.ordering = ordering
     self.l2 = float(l2)
     self.l1 = float(l1)
+    self.l1_distance = float(l1_distance)
     self.seed = int(seed)
+    self._l1_weights = None
     self.linear = MaskedDense(self.num_positions * self.params_shape[-1], name="linear")
 
   def build(self, input_shape=None):
@@ -56,6 +65,13 @@ class FVSBN(AutoregressiveModel):
     input_degrees = np.repeat(degrees, self.input_features)
     output_degrees = np.repeat(degrees, self.params_shape[-1])
     self.linear.set_mask(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
+    if self.l1_distance:
+      # Grid coordinates of each position, then 1 + l1_distance * distance per (input, output) pair.
+      coordinates = np.stack(np.unravel_index(np.arange(self.num_positions), self.grid_shape), axis=-1)
+      distance = np.linalg.norm(coordinates[:, np.newaxis, :] - coordinates[np.newaxis, :, :], axis=-1)
+      weights = 1.0 + self.l1_distance * distance
+      weights = np.repeat(np.repeat(weights, self.input_features, axis=0), self.params_shape[-1], axis=1)
+      self._l1_weights = tf.constant(weights, tf.float32)
     self.build_ordering(degrees)
     self.built = True
 
@@ -64,11 +80,15 @@ class FVSBN(AutoregressiveModel):
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     if self.l2 or self.l1:
       couplings = self.linear.kernel * self.linear.mask
+      magnitudes = tf.abs(couplings)
+      if self._l1_weights is not None:
+        magnitudes = magnitudes * self._l1_weights
       self.add_loss(self.l2 * tf.reduce_sum(tf.square(couplings))
-                    + self.l1 * tf.reduce_sum(tf.abs(couplings)))
+                    + self.l1 * tf.reduce_sum(magnitudes))
     return tf.reshape(self.linear(flat), (-1,) + self.params_shape)
 
   def get_config(self):
     config = super().get_config()
-    config.update(ordering=self.ordering, l2=self.l2, l1=self.l1, seed=self.seed)
+    config.update(ordering=self.ordering, l2=self.l2, l1=self.l1, seed=self.seed,
+                  l1_distance=self.l1_distance)
     return config
