@@ -50,18 +50,15 @@ class MaskedDense(keras.layers.Layer):
     self.mask = self.add_weight(name="mask", shape=(input_size, self.units), initializer="ones",
                                 trainable=False)
 
-  def set_mask(self, mask, check_values=True):
-    """Replaces the connectivity mask; `mask` is [in, units] of zeros and ones.
-
-    check_values=False skips the zeros-and-ones check, for callers whose masks
-    are 0/1 by construction and change every step (MADE's mask cycling).
-    """
-    mask = np.asarray(mask, dtype=np.float32)
+  def set_mask(self, mask):
+    """Replaces the connectivity mask; `mask` is [in, units] of zeros and ones (or booleans)."""
+    mask = np.asarray(mask)
     if mask.shape != tuple(self.mask.shape):
       raise ValueError(f"{self.name}: mask shape {mask.shape} != kernel shape {tuple(self.mask.shape)}")
-    if check_values and not np.all((mask == 0) | (mask == 1)):
+    # A boolean mask is 0/1 by its type; skipping the scan matters when MADE switches masks every step.
+    if mask.dtype != np.bool_ and not np.all((mask == 0) | (mask == 1)):
       raise ValueError(f"{self.name}: a mask holds only zeros and ones")
-    self.mask.assign(mask)
+    self.mask.assign(mask.astype(np.float32))
 
   def call(self, inputs):
     outputs = ops.matmul(inputs, self.kernel * self.mask)

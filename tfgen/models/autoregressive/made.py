@@ -142,7 +142,7 @@ class MADE(AutoregressiveModel):
     if self.direct_layer is not None:
       layers.append(self.direct_layer)
     for layer, mask in zip(layers, masks):
-      layer.set_mask(mask, check_values=False)  # Comparisons of degrees: 0/1 by construction.
+      layer.set_mask(mask)
     self.position_degrees.assign(position_degrees)
 
   def use_mask(self, index):
