@@ -65,7 +65,7 @@ class FVSBN(AutoregressiveModel):
     input_degrees = np.repeat(degrees, self.input_features)
     output_degrees = np.repeat(degrees, self.params_shape[-1])
     self.linear.set_mask(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
-    if self.l1_distance:
+    if self.l1 and self.l1_distance:
       # Grid coordinates of each position, then 1 + l1_distance * distance per (input, output) pair.
       coordinates = np.stack(np.unravel_index(np.arange(self.num_positions), self.grid_shape), axis=-1)
       distance = np.linalg.norm(coordinates[:, np.newaxis, :] - coordinates[np.newaxis, :, :], axis=-1)
