@@ -15,6 +15,7 @@ def get_config():
   config.model.l2 = 0.0  # L2 weight penalty per example, added to the training NLL.
   config.model.l1 = 1e-4  # L1 weight penalty per example, added to the training NLL (chosen on validation).
   config.model.l1_distance = 0.0  # L1 weight of a coupling grows as 1 + l1_distance * pixel distance.
+  config.model.input_dropout = 0.0  # Dropout rate on the inputs of each regression in training.
   config.model.seed = 0  # Seeds a random ordering (unused with natural).
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.

@@ -36,7 +36,8 @@ def test_conditioned_sampling_keeps_given_entries():
 
 def test_save_load_round_trip(tmp_path):
   x = np.random.default_rng(1).integers(0, 2, (5, 4, 4, 1)).astype(np.float32)
-  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, l1=0.02, l1_distance=0.5, seed=3),
+  model_checks.check_save_load(make_fvsbn(ordering="random", l2=0.01, l1=0.02, l1_distance=0.5, seed=3,
+                                          input_dropout=0.2),
                                x, tmp_path)
 
 
@@ -103,3 +104,30 @@ def test_negative_penalty_is_named():
     make_fvsbn((5,), l1=-1)
   with pytest.raises(ValueError, match="l1_distance=-0.5"):
     make_fvsbn((5,), l1_distance=-0.5)
+
+
+def test_input_dropout_acts_in_training_only():
+  x = np.ones((64, 5), np.float32)
+  plain, dropped = make_fvsbn((5,)), make_fvsbn((5,), input_dropout=0.5)
+  for model in (plain, dropped):
+    model.linear.kernel.assign(tf.ones(model.linear.kernel.shape))
+  # Outside training the two models are the same regressions.
+  np.testing.assert_allclose(dropped(x).numpy(), plain(x).numpy(), rtol=1e-6)
+  np.testing.assert_allclose(dropped.log_prob(x).numpy(), plain.log_prob(x).numpy(), rtol=1e-6)
+  # In training each input x_j is 0 or 2 (kept with probability 1/2, scaled by 1/(1 - 0.5)),
+  # so the last logit (4 earlier inputs, all weights 1) is an even number in 0..8 with mean 4.
+  last_logits = dropped(x, training=True).numpy()[:, 4, 0]
+  assert set(np.unique(last_logits)) <= {0.0, 2.0, 4.0, 6.0, 8.0}
+  assert len(np.unique(last_logits)) > 1
+  assert abs(last_logits.mean() - 4.0) < 1.0
+  # Dropout multiplies inputs elementwise, so a logit still depends on earlier inputs only.
+  with tf.GradientTape() as tape:
+    inputs = tf.constant(x)
+    tape.watch(inputs)
+    logits = dropped(inputs, training=True)[:, 2, 0]
+  assert not np.any(tape.gradient(logits, inputs).numpy()[:, 2:])
+
+
+def test_input_dropout_out_of_range_is_named():
+  with pytest.raises(ValueError, match=r"input_dropout must be in \[0, 1\), got 1"):
+    make_fvsbn((5,), input_dropout=1.0)
