@@ -87,8 +87,7 @@ class FVSBN(AutoregressiveModel):
   def call(self, inputs, training=None):
     self.check_event_shape(inputs)
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
-    if self.input_dropout:
-      flat = self.dropout_layer(flat, training=training)
+    flat = self.dropout_layer(flat, training=training)  # Rate 0 passes the inputs through.
     if self.l2 or self.l1:
       couplings = self.linear.kernel * self.linear.mask
       magnitudes = tf.abs(couplings)
