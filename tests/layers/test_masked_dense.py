@@ -6,6 +6,8 @@ import tensorflow as tf
 from tfgen.layers import MaskedDense
 
 MASK = np.array([[1, 0, 0], [1, 1, 0]], np.float32)
+INPUT_DEGREES = np.array([1, 2, 3], np.int32)
+OUTPUT_DEGREES = np.array([1, 3, 2, 0], np.int32)
 
 
 def make_layer():
@@ -54,3 +56,80 @@ def test_config_round_trip():
   clone = MaskedDense.from_config(layer.get_config())
   assert clone.get_config() == layer.get_config()
   assert keras.activations.serialize(clone.activation) == "relu"
+
+
+
+def make_degree_layer(rule, use_bias=True, name=None):
+  layer = MaskedDense(4, use_bias=use_bias, degree_rule=rule, name=name)
+  layer.build((None, 3))
+  layer.set_degrees(INPUT_DEGREES, OUTPUT_DEGREES)
+  return layer
+
+
+@pytest.mark.parametrize("rule,expected", [
+    ("greater_equal", [[1, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 0]]),
+    ("greater", [[0, 1, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]])])
+def test_mask_compares_degrees(rule, expected):
+  layer = make_degree_layer(rule)
+  np.testing.assert_array_equal(layer.kernel_mask().numpy(), expected)
+  x = np.array([[0.3, -1.2, 0.7]], np.float32)
+  want = x @ (layer.kernel.numpy() * np.array(expected, np.float32)) + layer.bias.numpy()
+  np.testing.assert_allclose(layer(x).numpy(), want, rtol=1e-6)
+
+
+def test_degree_masked_connections_get_no_gradient():
+  layer = make_degree_layer("greater")
+  x = tf.constant([[0.3, -1.2, 0.7]])
+  with tf.GradientTape() as tape:
+    tape.watch(x)
+    output = layer(x)[0, 2]  # Degree 2 sees only the input of degree 1.
+  np.testing.assert_array_equal(tape.gradient(output, x).numpy()[0] != 0, [True, False, False])
+
+
+def test_degrees_are_saved_and_not_trained():
+  layer = make_degree_layer("greater_equal")
+  assert [weight.name for weight in layer.trainable_weights] == ["kernel", "bias"]
+  np.testing.assert_array_equal(layer.input_degrees.numpy(), INPUT_DEGREES)
+  np.testing.assert_array_equal(layer.output_degrees.numpy(), OUTPUT_DEGREES)
+
+
+def test_bad_degrees_are_refused():
+  layer = make_degree_layer("greater_equal")
+  with pytest.raises(ValueError, match=r"input degrees have shape \(2,\), expected \(3,\)"):
+    layer.set_degrees([1, 2], OUTPUT_DEGREES)
+  with pytest.raises(ValueError, match="output degrees must be integers"):
+    layer.set_degrees(INPUT_DEGREES, OUTPUT_DEGREES.astype(np.float32))
+  with pytest.raises(ValueError, match="comes from its degrees; use set_degrees"):
+    layer.set_mask(np.ones((3, 4)))
+  with pytest.raises(ValueError, match="holds an explicit mask; use set_mask"):
+    MaskedDense(4).set_degrees(INPUT_DEGREES, OUTPUT_DEGREES)
+  with pytest.raises(ValueError, match="degree_rule must be None or one of greater_equal, greater"):
+    MaskedDense(4, degree_rule=">=")
+
+
+def test_degree_config_round_trip():
+  layer = MaskedDense(4, activation="relu", use_bias=False, degree_rule="greater")
+  clone = MaskedDense.from_config(layer.get_config())
+  assert clone.get_config() == layer.get_config() and clone.degree_rule == "greater"
+
+
+def one_layer_model(layer):
+  inputs = keras.Input((3,))
+  return keras.Model(inputs, layer(inputs))
+
+
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_weights_saved_with_a_mask_load_kernel_and_bias(tmp_path, use_bias):
+  # Files written when MADE's layers held whole masks still load; the degrees stay as set.
+  old = one_layer_model(MaskedDense(4, use_bias=use_bias, name="layer"))
+  old.layers[-1].set_mask(np.ones((3, 4)))
+  if use_bias:
+    old.layers[-1].bias.assign(np.arange(4, dtype=np.float32))
+  old.save_weights(tmp_path / "old.weights.h5")
+  new_layer = make_degree_layer("greater_equal", use_bias=use_bias, name="layer")
+  new = one_layer_model(new_layer)
+  new.load_weights(tmp_path / "old.weights.h5")
+  np.testing.assert_array_equal(new_layer.kernel.numpy(), old.layers[-1].kernel.numpy())
+  if use_bias:
+    np.testing.assert_array_equal(new_layer.bias.numpy(), np.arange(4))
+  np.testing.assert_array_equal(new_layer.output_degrees.numpy(), OUTPUT_DEGREES)

@@ -88,15 +88,18 @@ def test_outputs_depend_only_on_earlier_inputs(ordering, hidden_degrees, direct)
 
 def test_autoregressive_check_fails_on_a_broken_mask():
   model = make_made((6,), hidden_units=[16], hidden_degrees="equal")
-  broken = np.ones(model.output_layer.mask.shape, np.float32)
-  model.output_layer.set_mask(broken)
+  layer = model.output_layer
+  # Output degrees above every hidden degree: each output sees every hidden unit.
+  layer.set_degrees(layer.input_degrees.numpy(), np.full(layer.units, 7, np.int32))
   with pytest.raises(AssertionError, match="depends on inputs"):
     model_checks.check_autoregressive(model, tf.random.stateless_uniform((1, 6), seed=[2, 2]))
 
 
 def test_normalization_check_fails_on_a_broken_mask():
   model = make_made((6,), hidden_units=[16], hidden_degrees="equal", direct_connection=True)
-  model.direct_layer.set_mask(np.ones(model.direct_layer.mask.shape, np.float32))
+  layer = model.direct_layer
+  # Input degrees below every output degree: each output sees every input directly.
+  layer.set_degrees(np.zeros(6, np.int32), layer.output_degrees.numpy())
   with pytest.raises(AssertionError, match="sum to"):
     model_checks.check_normalization(model.log_prob, 2, (6,))
 

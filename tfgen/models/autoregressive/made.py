@@ -74,16 +74,18 @@ class MADE(AutoregressiveModel):
       raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     self.dropout = float(dropout)
     self.mask_index = 0
-    self._masks = {}
+    self._degrees = {}
     self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
-    self.hidden_layers = [MaskedDense(units, activation=activation, name=f"hidden_{index}")
+    self.hidden_layers = [MaskedDense(units, activation=activation, degree_rule="greater_equal",
+                                      name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
     # Rate 0 passes its input through unchanged.
     self.dropout_layers = [keras.layers.Dropout(self.dropout, seed=self.seed + index)
                            for index in range(len(hidden_units))]
-    self.output_layer = MaskedDense(num_outputs, name="output")
-    self.direct_layer = (MaskedDense(num_outputs, use_bias=False, name="direct")
+    self.output_layer = MaskedDense(num_outputs, degree_rule="greater", name="output")
+    self.direct_layer = (MaskedDense(num_outputs, use_bias=False, degree_rule="greater",
+                                     name="direct")
                          if self.direct_connection else None)
 
   def build(self, input_shape=None):
@@ -115,34 +117,37 @@ class MADE(AutoregressiveModel):
       lowest = int(degrees.min())
     return position_degrees, hidden
 
-  def make_masks(self, seed):
-    """(position degrees, [mask of each layer]) for the degrees drawn from `seed`."""
+  def layer_degrees(self, seed):
+    """(position degrees [N], [(input degrees, output degrees) of each masked layer])."""
     position_degrees, hidden = self.make_degrees(seed)
     input_degrees = np.repeat(position_degrees, self.input_features)
     output_degrees = np.repeat(position_degrees, self.params_shape[-1])
-    masks = []
+    pairs = []
     below = input_degrees
     for degrees in hidden:
-      masks.append(degrees[np.newaxis, :] >= below[:, np.newaxis])
+      pairs.append((below, degrees))  # Hidden: m(k) >= m(k') of the layer below.
       below = degrees
-    masks.append(output_degrees[np.newaxis, :] > below[:, np.newaxis])
+    pairs.append((below, output_degrees))  # Output: m(d) > m(k).
     if self.direct_layer is not None:
-      masks.append(output_degrees[np.newaxis, :] > input_degrees[:, np.newaxis])
-    return position_degrees.astype(np.int32), masks
+      pairs.append((input_degrees, output_degrees))
+    return position_degrees.astype(np.int32), pairs
+
+  def masked_layers(self):
+    """The MaskedDense layers: hidden, output, then direct (if any)."""
+    layers = self.hidden_layers + [self.output_layer]
+    return layers + ([self.direct_layer] if self.direct_layer is not None else [])
 
   def set_masks(self, seed):
-    """Draws the ordering and hidden degrees from `seed` and sets every mask.
+    """Draws the ordering and hidden degrees from `seed` and sets every layer's degrees.
 
     Call it outside `call` (e.g. between steps, for order-agnostic training).
+    Only degree vectors are assigned; the masks are built from them in `call`.
     """
-    if seed not in self._masks:
-      self._masks[seed] = self.make_masks(seed)
-    position_degrees, masks = self._masks[seed]
-    layers = self.hidden_layers + [self.output_layer]
-    if self.direct_layer is not None:
-      layers.append(self.direct_layer)
-    for layer, mask in zip(layers, masks):
-      layer.set_mask(mask)
+    if seed not in self._degrees:
+      self._degrees[seed] = self.layer_degrees(seed)
+    position_degrees, pairs = self._degrees[seed]
+    for layer, (input_degrees, output_degrees) in zip(self.masked_layers(), pairs):
+      layer.set_degrees(input_degrees, output_degrees)
     self.position_degrees.assign(position_degrees)
 
   def use_mask(self, index):
