@@ -5,6 +5,8 @@ import math
 import keras
 import tensorflow as tf
 
+from tfgen.utils import checks
+
 
 @keras.saving.register_keras_serializable(package="tfgen")
 class CausalSelfAttention(keras.layers.Layer):
@@ -38,11 +40,9 @@ class CausalSelfAttention(keras.layers.Layer):
     super().__init__(**kwargs)
     if int(num_heads) < 1 or int(head_size) < 1:
       raise ValueError(f"num_heads and head_size must be >= 1, got {num_heads}, {head_size}")
-    if not 0.0 <= dropout < 1.0:
-      raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     self.num_heads = int(num_heads)
     self.head_size = int(head_size)
-    self.dropout = float(dropout)
+    self.dropout = checks.rate("dropout", dropout)
     self.query_key_value = keras.layers.Dense(3 * self.num_heads * self.head_size, name="qkv")
     self.attention_dropout = keras.layers.Dropout(self.dropout)
     self.output_projection = None

@@ -7,6 +7,7 @@ import tensorflow as tf
 from tfgen.layers.masked_dense import MaskedDense
 from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -55,10 +56,8 @@ class FVSBN(AutoregressiveModel):
     if l2 < 0 or l1 < 0 or l1_distance < 0:
       raise ValueError(f"l2, l1 and l1_distance must be >= 0, got l2={l2}, l1={l1}, "
                        f"l1_distance={l1_distance}")
-    if not 0.0 <= float(input_dropout) < 1.0:
-      raise ValueError(f"input_dropout must be in [0, 1), got {input_dropout}")
     self.ordering = ordering
-    self.input_dropout = float(input_dropout)
+    self.input_dropout = checks.rate("input_dropout", input_dropout)
     self.l2 = float(l2)
     self.l1 = float(l1)
     self.l1_distance = float(l1_distance)

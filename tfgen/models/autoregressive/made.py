@@ -7,6 +7,7 @@ import tensorflow as tf
 from tfgen.layers.masked_dense import MaskedDense
 from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -70,9 +71,7 @@ class MADE(AutoregressiveModel):
     if int(num_masks) < 1:
       raise ValueError(f"num_masks must be >= 1, got {num_masks}")
     self.num_masks = int(num_masks)
-    if not 0.0 <= float(dropout) < 1.0:
-      raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-    self.dropout = float(dropout)
+    self.dropout = checks.rate("dropout", dropout)
     self.mask_index = 0
     self._degrees = {}
     self._compiled_log_prob = None

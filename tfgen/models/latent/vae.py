@@ -11,6 +11,7 @@ from tfgen.heads import sampling
 from tfgen.models import conditioning
 from tfgen.models.latent import networks
 from tfgen.models.losses import scale_for_replicas
+from tfgen.utils import checks
 
 tfd = tfp.distributions
 
@@ -70,8 +71,6 @@ class VAE(keras.Model):
     if int(num_importance_samples) > 1 and float(beta) != 1.0:
       raise ValueError("beta weights the KL of the ELBO; the IWAE bound (num_importance_samples > 1) "
                        f"has no KL term to weight: use beta=1, got beta={beta}")
-    if not 0.0 <= float(dropout) < 1.0:
-      raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     if int(kl_warmup_steps) < 0:
       raise ValueError(f"kl_warmup_steps must be >= 0, got {kl_warmup_steps}")
     self.event_shape = tuple(int(size) for size in event_shape)
@@ -87,7 +86,7 @@ class VAE(keras.Model):
     self.beta = float(beta)
     self.num_importance_samples = int(num_importance_samples)
     self.seed = int(seed)
-    self.dropout = float(dropout)
+    self.dropout = checks.rate("dropout", dropout)
     self.kl_warmup_steps = int(kl_warmup_steps)
     self.encoder = networks.encoder(network, self._encoder_input_shape(), 2 * self.latent_size,
                                     self.hidden_units, activation, name="encoder",
