@@ -68,7 +68,7 @@ class FVSBN(AutoregressiveModel):
 
   def build(self, input_shape=None):
     degrees = orderings.position_degrees(self.ordering, self.num_positions,
-                                         np.random.default_rng(self.seed))
+                                         np.random.default_rng(self.seed), self.grid_shape)
     self.linear.build((None, self.num_positions * self.input_features))
     input_degrees = np.repeat(degrees, self.input_features)
     output_degrees = np.repeat(degrees, self.params_shape[-1])

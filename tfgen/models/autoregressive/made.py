@@ -104,7 +104,8 @@ class MADE(AutoregressiveModel):
     """(position degrees [N], hidden degrees per layer) for this ordering and seed."""
     rng = np.random.default_rng(seed)
     num_positions = self.num_positions
-    position_degrees = orderings.position_degrees(self.ordering, num_positions, rng)
+    position_degrees = orderings.position_degrees(self.ordering, num_positions, rng,
+                                                  self.grid_shape)
     hidden = []
     lowest = 1
     for units in self.hidden_units:

@@ -136,7 +136,7 @@ class NADE(AutoregressiveModel):
     self.output_bias = self.add_weight(name="output_bias", shape=(num_positions, num_params),
                                        initializer="zeros")
     self.build_ordering(orderings.position_degrees(self.ordering, num_positions,
-                                                   np.random.default_rng(self.seed)))
+                                                   np.random.default_rng(self.seed), self.grid_shape))
     self.built = True
 
   def call(self, inputs):
