@@ -11,15 +11,18 @@ def get_config():
   config = common.binarized_mnist_config()
 
   config.model.name = "fvsbn"  # A tfgen.models.registry name.
-  config.model.ordering = "natural"  # Row-major pixel order.
+  # Chosen on validation (30 epochs): natural / multiscale / random gave 98.71 / 98.54 / 98.48.
+  # A linear conditional gains from earlier neighbours on every side, not only above.
+  config.model.ordering = "random"  # A fixed random permutation of the pixels (from model.seed).
   config.model.l2 = 0.0  # L2 weight penalty per example, added to the training NLL.
   config.model.l1 = 1e-4  # L1 weight penalty per example, added to the training NLL (chosen on validation).
   config.model.l1_distance = 0.0  # L1 weight of a coupling grows as 1 + l1_distance * pixel distance.
   config.model.input_dropout = 0.0  # Dropout rate on the inputs of each regression in training.
-  config.model.seed = 0  # Seeds a random ordering (unused with natural).
+  config.model.seed = 0  # Seeds the random ordering.
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.
 
-  # Chosen on validation with L1 1e-4: 30 / 60 / 120 epochs gave 98.71 / 98.51 / 98.49 nats.
+  # Chosen on validation with L1 1e-4 and natural order: 30 / 60 / 120 epochs gave
+  # 98.71 / 98.51 / 98.49 nats (random order, 120: 98.23, early-stopped at 116).
   config.training.num_epochs = 120  # Passes over the 50k images (10-17 s each, sharing the cores).
   return config
