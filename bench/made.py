@@ -72,7 +72,7 @@ def bernoulli_nll(params, x):
 class WholeMaskMADE:
   """The textbook switch: each layer's whole [in, units] 0/1 mask is assigned per switch.
 
-  Shares the MADE's weights; its masks are the MADE's degrees compared once in numpy
+  Shares the MADE's weights; its masks are the MADE's connections read once per mask
   and kept as booleans, converted to float on assignment as an explicit-mask layer does.
   """
 
@@ -83,11 +83,9 @@ class WholeMaskMADE:
                            for layer in self.layers]
     self.masks = []
     for index in range(model.num_masks):
-      _, pairs = model.layer_degrees(model.seed + index)
-      self.masks.append([
-          (output[np.newaxis] > inputs[:, np.newaxis]) if layer.degree_rule == "greater"
-          else (output[np.newaxis] >= inputs[:, np.newaxis])
-          for layer, (inputs, output) in zip(self.layers, pairs)])
+      model.use_mask(index)
+      self.masks.append([layer.connections().numpy() for layer in self.layers])
+    model.use_mask(0)
 
   def use_mask(self, index):
     for variable, mask in zip(self.mask_variables, self.masks[index % len(self.masks)]):

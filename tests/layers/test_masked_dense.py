@@ -71,7 +71,7 @@ def make_degree_layer(rule, use_bias=True, name=None):
     ("greater", [[0, 1, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0]])])
 def test_mask_compares_degrees(rule, expected):
   layer = make_degree_layer(rule)
-  np.testing.assert_array_equal(layer.kernel_mask().numpy(), expected)
+  np.testing.assert_array_equal(layer.connections().numpy(), expected)
   x = np.array([[0.3, -1.2, 0.7]], np.float32)
   want = x @ (layer.kernel.numpy() * np.array(expected, np.float32)) + layer.bias.numpy()
   np.testing.assert_allclose(layer(x).numpy(), want, rtol=1e-6)

@@ -107,12 +107,6 @@ class MaskedDense(keras.layers.Layer):
     compare = ops.greater if self.degree_rule == "greater" else ops.greater_equal
     return compare(ops.expand_dims(self.output_degrees, 0), ops.expand_dims(self.input_degrees, 1))
 
-  def kernel_mask(self):
-    """The 0/1 mask [in, units] that multiplies the kernel."""
-    if self.degree_rule is None:
-      return self.mask
-    return ops.cast(self.connections(), self.compute_dtype)
-
   def masked_kernel(self):
     """W * M, [in, units]."""
     if self.degree_rule is None:

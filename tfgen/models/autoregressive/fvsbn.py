@@ -88,7 +88,7 @@ class FVSBN(AutoregressiveModel):
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     flat = self.dropout_layer(flat, training=training)  # Rate 0 passes the inputs through.
     if self.l2 or self.l1:
-      couplings = self.linear.kernel * self.linear.mask
+      couplings = self.linear.masked_kernel()
       magnitudes = tf.abs(couplings)
       if self._l1_weights is not None:
         magnitudes = magnitudes * self._l1_weights
