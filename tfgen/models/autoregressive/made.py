@@ -73,7 +73,6 @@ class MADE(AutoregressiveModel):
     self.num_masks = int(num_masks)
     self.dropout = checks.rate("dropout", dropout)
     self.mask_index = 0
-    self._degrees = {}
     self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
     self.hidden_layers = [MaskedDense(units, activation=activation, degree_rule="greater_equal",
@@ -143,9 +142,8 @@ class MADE(AutoregressiveModel):
     Call it outside `call` (e.g. between steps, for order-agnostic training).
     Only degree vectors are assigned; the masks are built from them in `call`.
     """
-    if seed not in self._degrees:
-      self._degrees[seed] = self.layer_degrees(seed)
-    position_degrees, pairs = self._degrees[seed]
+    # Degrees are redrawn from the seed (microseconds), so nothing per mask is kept.
+    position_degrees, pairs = self.layer_degrees(seed)
     for layer, (input_degrees, output_degrees) in zip(self.masked_layers(), pairs):
       layer.set_degrees(input_degrees, output_degrees)
     self.position_degrees.assign(position_degrees)
