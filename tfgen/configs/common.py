@@ -22,7 +22,7 @@ def base_config():
   config.head.name = "bernoulli"  # A tfgen.heads.get name; K or the bin count comes from the data.
 
   config.optimizer = ml_collections.ConfigDict()
-  config.optimizer.name = "adam"  # "adam" or "adamw".
+  config.optimizer.name = "adam"  # "adam", "adamw" or "adagrad".
   config.optimizer.learning_rate = 1e-3  # Peak learning rate.
   config.optimizer.schedule = "cosine"  # "constant", or "cosine" decay to 1% over the whole run.
   config.optimizer.warmup_steps = 0  # Linear warm-up steps before the schedule.

@@ -7,8 +7,9 @@ def build_optimizer(optimizer_config, total_steps):
   """Returns a Keras optimizer.
 
   Args:
-    optimizer_config: fields name ("adam" or "adamw"), learning_rate, schedule
-      ("constant" or "cosine"), warmup_steps, weight_decay, clipnorm (0 = off).
+    optimizer_config: fields name ("adam", "adamw" or "adagrad"), learning_rate,
+      schedule ("constant" or "cosine"), warmup_steps, weight_decay (adamw only),
+      clipnorm (0 = off).
     total_steps: training steps of the whole run, for the cosine schedule.
   """
   learning_rate = float(optimizer_config.learning_rate)
@@ -23,9 +24,16 @@ def build_optimizer(optimizer_config, total_steps):
     raise ValueError(f"unknown learning-rate schedule {schedule!r}; use 'constant' or 'cosine'")
   clipnorm = float(optimizer_config.get("clipnorm", 0.0)) or None
   name = optimizer_config.name
+  weight_decay = float(optimizer_config.get("weight_decay", 0.0))
+  if weight_decay < 0 or (weight_decay and name != "adamw"):
+    raise ValueError(f"weight_decay must be >= 0 and needs optimizer 'adamw', got "
+                     f"weight_decay={weight_decay} with {name!r}")
   if name == "adam":
     return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
   if name == "adamw":
-    return keras.optimizers.AdamW(learning_rate, weight_decay=float(optimizer_config.weight_decay),
-                                  clipnorm=clipnorm)
-  raise ValueError(f"unknown optimizer {name!r}; use 'adam' or 'adamw'")
+    return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm)
+  if name == "adagrad":
+    # Germain et al.'s MADE command (AdaGrad at 0.01); the accumulators start at
+    # Keras's 0.1.
+    return keras.optimizers.Adagrad(learning_rate, clipnorm=clipnorm)
+  raise ValueError(f"unknown optimizer {name!r}; use 'adam', 'adamw' or 'adagrad'")
