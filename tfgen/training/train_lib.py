@@ -16,6 +16,8 @@ from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.utils import atomic
 from tfgen.utils import plots
 
+MINUTES_JSON = "minutes.json"
+
 
 class _PlotCurves(keras.callbacks.Callback):
   """Redraws training_curves.png from history.csv after every epoch."""
@@ -27,6 +29,35 @@ class _PlotCurves(keras.callbacks.Callback):
   def on_epoch_end(self, epoch, logs=None):
     if os.path.exists(self.csv_path):
       plots.plot_training_curves(self.csv_path, self.png_path, self.title)
+
+
+class _WallClock(keras.callbacks.Callback):
+  """Keeps minutes.json at the wall-clock minutes of all runs of a workdir.
+
+  It is rewritten after every epoch, so a run that is killed still counts up
+  to its last finished epoch when a later run resumes.
+  """
+
+  def __init__(self, path, minutes_before):
+    super().__init__()
+    self.path, self.minutes_before = path, minutes_before
+    self.started = time.time()
+
+  def minutes_total(self):
+    return self.minutes_before + (time.time() - self.started) / 60.0
+
+  def on_epoch_end(self, epoch, logs=None):
+    atomic.write_json(self.path, {"minutes_total": round(self.minutes_total(), 4)})
+
+
+def _minutes_before(workdir):
+  """Minutes already spent on `workdir` by earlier runs, finished or killed."""
+  for name in (MINUTES_JSON, "train_summary.json"):
+    path = os.path.join(workdir, name)
+    if os.path.exists(path):
+      record = atomic.read_json(path)
+      return float(record.get("minutes_total", record.get("minutes_this_run", 0.0)))
+  return 0.0
 
 
 def strategy_for(name):
@@ -74,7 +105,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
 
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
   history_csv = os.path.join(workdir, "history.csv")
-  callbacks = []
+  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
+  callbacks = [wall_clock]
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
   callbacks += list(extra_callbacks) + [
@@ -114,14 +146,13 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   best = atomic.read_json(os.path.join(workdir, "best.json")) if os.path.exists(
       os.path.join(workdir, "best.json")) else {}
   summary_path = os.path.join(workdir, "train_summary.json")
-  previous = atomic.read_json(summary_path) if os.path.exists(summary_path) else {}
   minutes = (time.time() - started) / 60.0
   summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,
              "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
              "best_val_nll_nats": best.get("val_loss"),
              "minutes_this_run": round(minutes, 2),
-             # Wall-clock minutes of every run of this workdir together.
-             "minutes_total": round(previous.get("minutes_total",
-                                                 previous.get("minutes_this_run", 0.0)) + minutes, 2)}
+             # Wall-clock minutes of every run of this workdir together, killed ones included.
+             "minutes_total": round(wall_clock.minutes_total(), 2)}
+  atomic.write_json(os.path.join(workdir, MINUTES_JSON), {"minutes_total": summary["minutes_total"]})
   atomic.write_json(summary_path, summary)
   return summary
