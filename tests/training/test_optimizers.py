@@ -29,13 +29,15 @@ def test_adamw_gets_its_weight_decay():
 
 
 def test_adagrad_takes_its_step():
-  # Keras's Adagrad: accumulator a = 0.1 + g^2, then w -= lr * g / sqrt(a).
+  # The MADE code's AdaGrad: w -= lr * g / sqrt(sum g^2 + 1e-6), so even a tiny
+  # first gradient moves a weight by about lr.
   optimizer = optimizers.build_optimizer(_config(name="adagrad"), total_steps=10)
   weight = keras.Variable(np.array([1.0, -2.0], np.float32))
-  gradient = np.array([0.5, 2.0], np.float32)
+  gradient = np.array([0.5, 1e-2], np.float32)
   optimizer.apply_gradients([(gradient, weight)])
-  expected = np.array([1.0, -2.0]) - 0.1 * gradient / np.sqrt(0.1 + gradient ** 2)
+  expected = np.array([1.0, -2.0]) - 0.1 * gradient / np.sqrt(1e-6 + gradient ** 2)
   np.testing.assert_allclose(np.asarray(weight), expected, rtol=1e-5)
+  np.testing.assert_allclose(np.asarray(weight), [0.9, -2.1], rtol=1e-3)
 
 
 def test_cosine_schedule_warms_up_then_decays():

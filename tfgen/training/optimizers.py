@@ -33,7 +33,9 @@ def build_optimizer(optimizer_config, total_steps):
   if name == "adamw":
     return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm)
   if name == "adagrad":
-    # Germain et al.'s MADE command (AdaGrad at 0.01); the accumulators start at
-    # Keras's 0.1.
-    return keras.optimizers.Adagrad(learning_rate, clipnorm=clipnorm)
+    # AdaGrad as in Germain et al.'s MADE code: w -= lr * g / sqrt(sum g^2 + 1e-6).
+    # Keras's default accumulator start of 0.1 would damp the small gradients of a
+    # wide network into plain SGD at about 3 * lr for thousands of steps.
+    return keras.optimizers.Adagrad(learning_rate, initial_accumulator_value=1e-6, epsilon=0.0,
+                                    clipnorm=clipnorm)
   raise ValueError(f"unknown optimizer {name!r}; use 'adam', 'adamw' or 'adagrad'")
