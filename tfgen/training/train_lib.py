@@ -43,11 +43,17 @@ class _WallClock(keras.callbacks.Callback):
     self.path, self.minutes_before = path, minutes_before
     self.started = time.time()
 
-  def minutes_total(self):
-    return self.minutes_before + (time.time() - self.started) / 60.0
+  def minutes_this_run(self):
+    return (time.time() - self.started) / 60.0
+
+  def save(self):
+    """Writes minutes.json; returns the minutes of all runs so far."""
+    minutes_total = self.minutes_before + self.minutes_this_run()
+    atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4)})
+    return minutes_total
 
   def on_epoch_end(self, epoch, logs=None):
-    atomic.write_json(self.path, {"minutes_total": round(self.minutes_total(), 4)})
+    self.save()
 
 
 def _minutes_before(workdir):
@@ -127,7 +133,6 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   resumed_from = backup.restored_epoch()
   stopped_path = os.path.join(workdir, "stopped_early.json")
   stopped = atomic.read_json(stopped_path) if os.path.exists(stopped_path) else None
-  started = time.time()
   if stopped and stopped.get("num_epochs") == num_epochs:
     if verbose:
       print(f"{workdir} stopped early at epoch {stopped['epoch']} (validation NLL stalled); "
@@ -146,13 +151,11 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   best = atomic.read_json(os.path.join(workdir, "best.json")) if os.path.exists(
       os.path.join(workdir, "best.json")) else {}
   summary_path = os.path.join(workdir, "train_summary.json")
-  minutes = (time.time() - started) / 60.0
   summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,
              "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
              "best_val_nll_nats": best.get("val_loss"),
-             "minutes_this_run": round(minutes, 2),
+             "minutes_this_run": round(wall_clock.minutes_this_run(), 2),
              # Wall-clock minutes of every run of this workdir together, killed ones included.
-             "minutes_total": round(wall_clock.minutes_total(), 2)}
-  atomic.write_json(os.path.join(workdir, MINUTES_JSON), {"minutes_total": summary["minutes_total"]})
+             "minutes_total": round(wall_clock.save(), 2)}
   atomic.write_json(summary_path, summary)
   return summary
