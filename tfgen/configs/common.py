@@ -36,6 +36,9 @@ def base_config():
   config.training.early_stopping_patience = 0  # Stop after N epochs without a better val loss; 0 = off.
   config.training.steps_per_mask = 1  # MADE with num_masks > 1: training steps per mask.
   config.training.distribution = "default"  # "default" (one device) or "mirrored" (tf.distribute).
+  # Compile each training step with XLA: it fuses the elementwise work on large weights
+  # (mask select, optimizer update). 1.4-1.6x faster for a 2x8000 MADE on CPU (bench/xla_step.py).
+  config.training.jit_compile = False
   return config
 
 

@@ -106,7 +106,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   with strategy_for(config.training.distribution).scope():
     model = models.build(config.model, config.head, info)
     model.build((None,) + tuple(info.shape))
-    model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs))
+    model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs),
+                  jit_compile=bool(config.training.get("jit_compile", False)))
   run.write_run_config(workdir, config, info, model.get_config())
 
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
