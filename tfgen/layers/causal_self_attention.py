@@ -5,6 +5,7 @@ import math
 import keras
 import tensorflow as tf
 
+from tfgen.layers.philox_dropout import PhiloxDropout
 from tfgen.utils import checks
 
 
@@ -44,7 +45,7 @@ class CausalSelfAttention(keras.layers.Layer):
     self.head_size = int(head_size)
     self.dropout = checks.rate("dropout", dropout)
     self.query_key_value = keras.layers.Dense(3 * self.num_heads * self.head_size, name="qkv")
-    self.attention_dropout = keras.layers.Dropout(self.dropout)
+    self.attention_dropout = PhiloxDropout(self.dropout)
     self.output_projection = None
 
   def build(self, input_shape):

@@ -3,6 +3,7 @@
 import keras
 
 from tfgen.layers.causal_self_attention import CausalSelfAttention
+from tfgen.layers.philox_dropout import PhiloxDropout
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -33,7 +34,7 @@ class TransformerBlock(keras.layers.Layer):
     self.attention = CausalSelfAttention(self.num_heads, self.head_size, dropout=self.dropout,
                                          name="attention")
     self.mlp_norm = keras.layers.LayerNormalization(epsilon=1e-5, name="mlp_norm")
-    self.residual_dropout = keras.layers.Dropout(self.dropout)
+    self.residual_dropout = PhiloxDropout(self.dropout)
     self.mlp_in = None
     self.mlp_out = None
 

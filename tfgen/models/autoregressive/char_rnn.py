@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from tfgen.models.autoregressive.sequence_model import SequenceModel
+from tfgen.layers.philox_dropout import PhiloxDropout
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -47,7 +48,7 @@ class CharRNN(SequenceModel):
     layer_class = keras.layers.GRU if cell == "gru" else keras.layers.LSTM
     self.recurrent_layers = [layer_class(self.hidden_units, return_sequences=True,
                                          name=f"{cell}_{index}") for index in range(self.num_layers)]
-    self.dropout_layer = keras.layers.Dropout(self.dropout)
+    self.dropout_layer = PhiloxDropout(self.dropout)
 
   def build(self, input_shape=None):
     self.build_sequence_layers()

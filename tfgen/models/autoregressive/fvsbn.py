@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgen.layers.masked_dense import MaskedDense
+from tfgen.layers.philox_dropout import PhiloxDropout
 from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 from tfgen.utils import checks
@@ -64,7 +65,7 @@ class FVSBN(AutoregressiveModel):
     self.seed = int(seed)
     self._l1_weights = None
     self.linear = MaskedDense(self.num_positions * self.params_shape[-1], name="linear")
-    self.dropout_layer = keras.layers.Dropout(self.input_dropout, seed=self.seed, name="input_dropout")
+    self.dropout_layer = PhiloxDropout(self.input_dropout, seed=self.seed, name="input_dropout")
 
   def build(self, input_shape=None):
     degrees = orderings.position_degrees(self.ordering, self.num_positions,

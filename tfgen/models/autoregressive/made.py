@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgen.layers.masked_dense import MaskedDense
+from tfgen.layers.philox_dropout import PhiloxDropout
 from tfgen.models.autoregressive import orderings
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 from tfgen.utils import checks
@@ -79,7 +80,7 @@ class MADE(AutoregressiveModel):
                                       name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
     # Rate 0 passes its input through unchanged.
-    self.dropout_layers = [keras.layers.Dropout(self.dropout, seed=self.seed + index)
+    self.dropout_layers = [PhiloxDropout(self.dropout, seed=self.seed + index)
                            for index in range(len(hidden_units))]
     self.output_layer = MaskedDense(num_outputs, degree_rule="greater", name="output")
     self.direct_layer = (MaskedDense(num_outputs, use_bias=False, degree_rule="greater",

@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from tfgen.layers.transformer_block import TransformerBlock
+from tfgen.layers.philox_dropout import PhiloxDropout
 from tfgen.models.autoregressive.sequence_model import SequenceModel
 
 
@@ -45,7 +46,7 @@ class TransformerLM(SequenceModel):
                                     dropout=self.dropout, name=f"block_{index}")
                    for index in range(self.num_layers)]
     self.final_norm = keras.layers.LayerNormalization(epsilon=1e-5, name="final_norm")
-    self.embedding_dropout = keras.layers.Dropout(self.dropout)
+    self.embedding_dropout = PhiloxDropout(self.dropout)
 
   def build(self, input_shape=None):
     self.build_sequence_layers()

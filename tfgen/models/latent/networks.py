@@ -3,6 +3,8 @@
 import numpy as np
 import keras
 
+from tfgen.layers.philox_dropout import PhiloxDropout
+
 NETWORKS = ("mlp", "conv")
 
 
@@ -22,7 +24,7 @@ def hidden_layers(hidden_units, activation, dropout):
   for units in hidden_units:
     layers.append(keras.layers.Dense(units, activation=activation))
     if dropout:
-      layers.append(keras.layers.Dropout(dropout))
+      layers.append(PhiloxDropout(dropout))
   return layers
 
 
