@@ -30,3 +30,24 @@ def report(results, output):
   for key, value in results.items():
     print(f"{key}: {value}")
   print(f"wrote {output}")
+
+
+def build_and_compile(model, weights, jit_compile):
+  """Builds a 28x28x1 `model`, sets `weights` (unless None) and compiles it with Adam at 1e-3."""
+  model.build((None, 28, 28, 1))
+  if weights is not None:
+    model.set_weights(weights)
+  import ml_collections  # pylint: disable=import-outside-toplevel
+  from tfgen.training.optimizers import build_optimizer  # pylint: disable=import-outside-toplevel
+  optimizer = ml_collections.ConfigDict(dict(name="adam", learning_rate=1e-3, schedule="constant"))
+  model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=jit_compile)
+  return model
+
+
+def mask_cycling_steps(model, batches, first_step=0):
+  """Losses of one train_on_batch per batch, each on the next mask of a MADE."""
+  losses = []
+  for index, batch in enumerate(batches):
+    model.use_mask(first_step + index)
+    losses.append(float(model.train_on_batch(batch)))
+  return losses

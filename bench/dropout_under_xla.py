@@ -21,13 +21,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras  # pylint: disable=wrong-import-position
-import ml_collections  # pylint: disable=wrong-import-position
 import numpy as np  # pylint: disable=wrong-import-position
 
 from bench import bench_util  # pylint: disable=wrong-import-position
 from tfgen import heads  # pylint: disable=wrong-import-position
 from tfgen.models import MADE  # pylint: disable=wrong-import-position
-from tfgen.training.optimizers import build_optimizer  # pylint: disable=wrong-import-position
 
 NUM_MASKS = 32
 NUM_TIMED_STEPS = 10
@@ -40,20 +38,7 @@ def make_model(hidden_units, rate, keras_dropout=False, weights=None):
   if keras_dropout:
     model.dropout_layers = [keras.layers.Dropout(rate, seed=index)
                             for index in range(len(hidden_units))]
-  model.build((None, 28, 28, 1))
-  if weights is not None:
-    model.set_weights(weights)
-  optimizer = ml_collections.ConfigDict(dict(name="adam", learning_rate=1e-3, schedule="constant"))
-  model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=True)
-  return model
-
-
-def steps(model, batches, first_step):
-  losses = []
-  for index, batch in enumerate(batches):
-    model.use_mask(first_step + index)
-    losses.append(float(model.train_on_batch(batch)))
-  return losses
+  return bench_util.build_and_compile(model, weights, jit_compile=True)
 
 
 def main():
@@ -75,13 +60,14 @@ def main():
   }
   batches = [(rng.random((BATCH_SIZE, 28, 28, 1)) < 0.3).astype(np.float32)
              for _ in range(NUM_TIMED_STEPS + 2)]
-  first_losses = {name: steps(model, batches[:2], 0) for name, model in models.items()}  # Compiles.
+  first_losses = {name: bench_util.mask_cycling_steps(model, batches[:2], 0)  # Also compiles.
+                  for name, model in models.items()}
   np.testing.assert_allclose(first_losses["keras_dropout"], first_losses["philox_dropout"],
                              rtol=1e-5)
   seconds = {}
   for name, model in models.items():
     start = time.perf_counter()
-    steps(model, batches[2:], 2)
+    bench_util.mask_cycling_steps(model, batches[2:], 2)
     seconds[name] = (time.perf_counter() - start) / NUM_TIMED_STEPS
   bench_util.report({
       "model": (f"MADE 784-{'-'.join(map(str, hidden_units))}-784, direct connection, natural "

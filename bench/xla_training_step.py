@@ -20,13 +20,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras  # pylint: disable=wrong-import-position
-import ml_collections  # pylint: disable=wrong-import-position
 import numpy as np  # pylint: disable=wrong-import-position
 
 from bench import bench_util  # pylint: disable=wrong-import-position
 from tfgen import heads  # pylint: disable=wrong-import-position
 from tfgen.models import MADE  # pylint: disable=wrong-import-position
-from tfgen.training.optimizers import build_optimizer  # pylint: disable=wrong-import-position
 
 NUM_MASKS = 32
 NUM_TIMED_STEPS = 5
@@ -35,21 +33,7 @@ NUM_TIMED_STEPS = 5
 def make_model(hidden_units, jit_compile, weights=None):
   model = MADE((28, 28, 1), heads.Bernoulli(), hidden_units=hidden_units, ordering="random",
                direct_connection=True, num_masks=NUM_MASKS, seed=0)
-  model.build((None, 28, 28, 1))
-  if weights is not None:
-    model.set_weights(weights)
-  optimizer = ml_collections.ConfigDict(dict(name="adam", learning_rate=1e-3, schedule="constant"))
-  model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=jit_compile)
-  return model
-
-
-def steps(model, batches, first_step=0):
-  """Losses of one train_on_batch per batch, each on the next mask."""
-  losses = []
-  for index, batch in enumerate(batches):
-    model.use_mask(first_step + index)
-    losses.append(float(model.train_on_batch(batch)))
-  return losses
+  return bench_util.build_and_compile(model, weights, jit_compile=jit_compile)
 
 
 def main():
@@ -76,14 +60,15 @@ def main():
     batches = [(rng.random((batch_size, 28, 28, 1)) < 0.3).astype(np.float32)
                for _ in range(NUM_TIMED_STEPS + 2)]
     # Same weights and optimizer state on both sides, so the same losses (to float rounding).
-    plain_losses = steps(plain, batches[:2], first_step)
-    xla_losses = steps(xla, batches[:2], first_step)  # Also the XLA compile for this shape.
+    plain_losses = bench_util.mask_cycling_steps(plain, batches[:2], first_step)
+    # Also the XLA compile for this shape.
+    xla_losses = bench_util.mask_cycling_steps(xla, batches[:2], first_step)
     np.testing.assert_allclose(xla_losses, plain_losses, rtol=1e-3)
     first_step += 2
     seconds = {}
     for name, model in (("plain", plain), ("xla", xla)):
       start = time.perf_counter()
-      steps(model, batches[2:], first_step)
+      bench_util.mask_cycling_steps(model, batches[2:], first_step)
       seconds[name] = (time.perf_counter() - start) / NUM_TIMED_STEPS
     first_step += NUM_TIMED_STEPS
     results[f"batch_{batch_size}_xla_vs_plain_step_speedup"] = round(
