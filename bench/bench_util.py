@@ -1,8 +1,11 @@
-"""Helpers shared by the bench scripts: timing and the JSON results file."""
+"""Helpers shared by the bench scripts: timing, the JSON results file and the MADE step setup."""
 
 import os
 import time
 
+import ml_collections
+
+from tfgen.training.optimizers import build_optimizer
 from tfgen.utils import atomic
 
 NOTE = "ratios from one run on this machine; absolute seconds are machine-specific"
@@ -37,8 +40,6 @@ def build_and_compile(model, weights, jit_compile):
   model.build((None, 28, 28, 1))
   if weights is not None:
     model.set_weights(weights)
-  import ml_collections  # pylint: disable=import-outside-toplevel
-  from tfgen.training.optimizers import build_optimizer  # pylint: disable=import-outside-toplevel
   optimizer = ml_collections.ConfigDict(dict(name="adam", learning_rate=1e-3, schedule="constant"))
   model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=jit_compile)
   return model

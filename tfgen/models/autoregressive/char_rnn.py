@@ -3,8 +3,8 @@
 import keras
 import tensorflow as tf
 
-from tfgen.models.autoregressive.sequence_model import SequenceModel
 from tfgen.layers.philox_dropout import PhiloxDropout
+from tfgen.models.autoregressive.sequence_model import SequenceModel
 
 
 @keras.saving.register_keras_serializable(package="tfgen")

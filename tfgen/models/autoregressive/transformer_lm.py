@@ -3,8 +3,8 @@
 import keras
 import tensorflow as tf
 
-from tfgen.layers.transformer_block import TransformerBlock
 from tfgen.layers.philox_dropout import PhiloxDropout
+from tfgen.layers.transformer_block import TransformerBlock
 from tfgen.models.autoregressive.sequence_model import SequenceModel
 
 
