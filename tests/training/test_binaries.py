@@ -88,7 +88,7 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
   assert second["epoch"] >= first["epoch"] >= 2
   killed_at = second["epoch"]
   assert killed_at < 12
-  # The killed runs' minutes, kept after each finished epoch, count in the total.
+  # The killed runs' minutes, kept at each backup, count in the total.
   killed_minutes = json.loads((workdir / "minutes.json").read_text())["minutes_total"]
   assert killed_minutes > 0
   result = run("tfgen.train", *args[3:])

@@ -1,6 +1,7 @@
 """train_lib options, run on a tiny mask-cycling MADE."""
 
 import csv
+import json
 import os
 
 import numpy as np
@@ -37,3 +38,23 @@ def test_xla_steps_train_like_plain_steps_while_masks_cycle(tmp_path):
   plain_history, xla_history = history(plain), history(xla)
   assert plain_history.shape == (2, 2)
   np.testing.assert_allclose(xla_history, plain_history, rtol=1e-4)
+
+
+def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
+  path = tmp_path / "minutes.json"
+  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5, steps_per_save=2)  # pylint: disable=protected-access
+  wall_clock.on_train_batch_end(0)
+  assert not path.exists()  # Not yet: one step of two.
+  wall_clock.on_train_batch_end(1)
+  assert json.loads(path.read_text())["minutes_total"] >= 2.5  # Mid-epoch, with the earlier minutes.
+  path.unlink()
+  wall_clock.on_train_batch_end(0)  # The count runs on across epochs, like the backup's.
+  assert not path.exists()
+  wall_clock.on_train_batch_end(1)
+  assert path.exists()
+  epochs_only = train_lib._WallClock(str(tmp_path / "epochs.json"), 0.0)  # pylint: disable=protected-access
+  for batch in range(5):
+    epochs_only.on_train_batch_end(batch)
+  assert not (tmp_path / "epochs.json").exists()
+  epochs_only.on_epoch_end(0)
+  assert (tmp_path / "epochs.json").exists()

@@ -34,13 +34,16 @@ class _PlotCurves(keras.callbacks.Callback):
 class _WallClock(keras.callbacks.Callback):
   """Keeps minutes.json at the wall-clock minutes of all runs of a workdir.
 
-  It is rewritten after every epoch, so a run that is killed still counts up
-  to its last finished epoch when a later run resumes.
+  It is rewritten after every epoch, and every `steps_per_save` training steps
+  (the backup's frequency; 0 = epochs only), so a run that is killed still counts
+  up to its last backup when a later run resumes.
   """
 
-  def __init__(self, path, minutes_before):
+  def __init__(self, path, minutes_before, steps_per_save=0):
     super().__init__()
     self.path, self.minutes_before = path, minutes_before
+    self.steps_per_save = int(steps_per_save)
+    self.steps_since_save = 0
     self.started = time.time()
 
   def minutes_this_run(self):
@@ -51,6 +54,13 @@ class _WallClock(keras.callbacks.Callback):
     minutes_total = self.minutes_before + self.minutes_this_run()
     atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4)})
     return minutes_total
+
+  def on_train_batch_end(self, batch, logs=None):
+    if self.steps_per_save > 0:
+      self.steps_since_save += 1
+      if self.steps_since_save >= self.steps_per_save:
+        self.steps_since_save = 0
+        self.save()
 
   def on_epoch_end(self, epoch, logs=None):
     self.save()
@@ -112,7 +122,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
 
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
   history_csv = os.path.join(workdir, "history.csv")
-  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
+  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir),
+                          steps_per_save=int(config.training.steps_per_backup))
   callbacks = [wall_clock]
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
