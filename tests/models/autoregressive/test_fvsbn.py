@@ -131,3 +131,21 @@ def test_input_dropout_acts_in_training_only():
 def test_input_dropout_out_of_range_is_named():
   with pytest.raises(ValueError, match=r"input_dropout must be in \[0, 1\), got 1"):
     make_fvsbn((5,), input_dropout=1.0)
+
+
+@pytest.mark.parametrize("head,num_values", [(heads.Categorical(3), 3), (heads.Bernoulli(), 2)])
+def test_every_head_sees_only_earlier_inputs(head, num_values):
+  model = make_fvsbn((3, 3), head, ordering="random", seed=6)
+  model.linear.kernel.assign(tf.random.stateless_normal(model.linear.kernel.shape, seed=[4, 4]))
+  x = np.random.default_rng(2).integers(0, num_values, (1, 3, 3)).astype(np.float32)
+  depends = model_checks.check_autoregressive(model, x)
+  assert depends[model.sampling_order().numpy()[-1]].sum() == 8
+
+
+def test_first_marginal_matches():
+  model = make_fvsbn((4,), ordering="random", seed=3)
+  model.linear.bias.assign(tf.fill(model.linear.bias.shape, 0.7))
+  first = int(model.sampling_order().numpy()[0])
+  probability = float(tf.sigmoid(model(np.zeros((1, 4), np.float32))[0, first, 0]))
+  draws = model.sample(4000, seed=2).numpy()[:, first]
+  assert abs(draws.mean() - probability) < 4 * np.sqrt(probability * (1 - probability) / 4000)

@@ -72,9 +72,24 @@ def test_save_load_round_trip(tmp_path):
     (heads.Categorical(4), 4, "random")])
 def test_one_pass_equals_per_conditional_loop(head, num_values, ordering):
   model = make_nade((3, 3, 1), head, ordering=ordering, seed=7)
+  check_one_pass_equals_loop(model, num_values)
+
+
+@pytest.mark.parametrize("event_shape,block_size", [((3, 3, 1), 4), ((6, 6, 1), None)])
+def test_one_pass_equals_loop_across_blocks(event_shape, block_size):
+  # 9 positions in blocks of 4, and 36 in the default blocks of 28: offsets and padding at work.
+  model = make_nade(event_shape, heads.Categorical(3), ordering="random", seed=2)
+  if block_size:
+    model.block_size = block_size
+  assert model.num_positions > model.block_size  # More than one block.
+  check_one_pass_equals_loop(model, 3)
+
+
+def check_one_pass_equals_loop(model, num_values):
+  event_shape = model.event_shape
   for weight in model.trainable_weights:  # Non-trivial weights.
     weight.assign(tf.random.stateless_normal(weight.shape, seed=[3, len(weight.name)]) * 0.5)
-  x = np.random.default_rng(3).integers(0, num_values, (6, 3, 3, 1)).astype(np.float32)
+  x = np.random.default_rng(3).integers(0, num_values, (6,) + tuple(event_shape)).astype(np.float32)
   np.testing.assert_allclose(model.log_prob(x).numpy(), naive_log_prob(model, x), atol=1e-5)
 
 
@@ -84,6 +99,8 @@ def test_one_pass_equals_per_conditional_loop(head, num_values, ordering):
     (heads.Bernoulli(), 2, (10,)), (heads.Categorical(3), 3, (5,))])
 def test_sums_to_one(head, num_values, shape):
   model = make_nade(shape, head, ordering="random", seed=1)
+  for weight in model.trainable_weights:  # Far from the small initial weights.
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[6, len(weight.name)]))
   model_checks.check_normalization(model.log_prob, num_values, shape)
 
 
