@@ -67,8 +67,9 @@ def run(workdir, num_epochs=None):
     rows.append((name, description, config, result, minutes))
   made_dir = os.path.join(workdir, "made_digits")
   sample_lib.complete(made_dir, 8, seed=0, output=os.path.join(workdir, "made_completions.png"))
-  sample_lib.sample_with_probabilities(os.path.join(workdir, "nade_digits"), 16, seed=0,
-                                       output=os.path.join(workdir, "nade_probabilities.png"))
+  for name in ("nade", "made"):
+    sample_lib.sample_with_probabilities(os.path.join(workdir, f"{name}_digits"), 16, seed=0,
+                                         output=os.path.join(workdir, f"{name}_probabilities.png"))
   real = np.concatenate([b.numpy() for b in data.load("digits", "test", 64, shuffle=False)[0]])[:64]
   images.save_grid(os.path.join(workdir, "digits_test.png"), real, 17)
   with atomic.atomic_path(os.path.join(workdir, "made_training_curves.png")) as temporary:
@@ -135,9 +136,9 @@ Reproduce a row:
 
 {samples} ![real test digits](digits_test.png)
 
-## NADE: samples beside their conditional means E[x_i | x_<i] (as in the NADE paper)
+## NADE and MADE: samples beside their conditional means E[x_i | x_<i] (as in the NADE paper)
 
-![NADE conditional means](nade_probabilities.png)
+![NADE conditional means](nade_probabilities.png) ![MADE conditional means](made_probabilities.png)
 
 ## MADE completions: a test digit, its top half, and three completions of the bottom half
 
