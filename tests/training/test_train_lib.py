@@ -4,10 +4,12 @@ import csv
 import json
 import os
 
+import keras
 import numpy as np
 
 from tfgen.configs import made_digits
 from tfgen.training import train_lib
+from tfgen.training.resumable_backup import ResumableBackup
 
 
 def tiny_ensemble_config(jit_compile):
@@ -42,19 +44,30 @@ def test_xla_steps_train_like_plain_steps_while_masks_cycle(tmp_path):
 
 def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   path = tmp_path / "minutes.json"
-  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5, steps_per_save=2)  # pylint: disable=protected-access
-  wall_clock.on_train_batch_end(0)
+  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5)  # pylint: disable=protected-access
+  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2, on_save=wall_clock.save)
+  backup.on_train_batch_end(0)
   assert not path.exists()  # Not yet: one step of two.
-  wall_clock.on_train_batch_end(1)
+  backup.on_train_batch_end(1)
   assert json.loads(path.read_text())["minutes_total"] >= 2.5  # Mid-epoch, with the earlier minutes.
   path.unlink()
-  wall_clock.on_train_batch_end(0)  # The count runs on across epochs, like the backup's.
+  backup.on_train_batch_end(0)  # The count runs on across epochs: it is the backup's own.
   assert not path.exists()
-  wall_clock.on_train_batch_end(1)
+  backup.on_train_batch_end(1)
   assert path.exists()
   epochs_only = train_lib._WallClock(str(tmp_path / "epochs.json"), 0.0)  # pylint: disable=protected-access
+  backup = backup_for_a_tiny_model(tmp_path / "epoch_backup", save_freq="epoch",
+                                   on_save=epochs_only.save)
   for batch in range(5):
-    epochs_only.on_train_batch_end(batch)
+    backup.on_train_batch_end(batch)
   assert not (tmp_path / "epochs.json").exists()
-  epochs_only.on_epoch_end(0)
+  backup.on_epoch_end(0)
   assert (tmp_path / "epochs.json").exists()
+
+
+def backup_for_a_tiny_model(backup_dir, save_freq, on_save):
+  model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+  backup = ResumableBackup(str(backup_dir), save_freq=save_freq, on_save=on_save)
+  backup.set_model(model)
+  backup.on_epoch_begin(0)
+  return backup

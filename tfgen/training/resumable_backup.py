@@ -18,10 +18,12 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
   Args:
     backup_dir: folder of the backup.
     save_freq: "epoch" or a number of training steps between backups.
+    on_save: called with no arguments after each complete backup (None = nothing).
   """
 
-  def __init__(self, backup_dir, save_freq="epoch"):
+  def __init__(self, backup_dir, save_freq="epoch", on_save=None):
     super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+    self.on_save = on_save
 
   def on_epoch_begin(self, epoch, logs=None):
     # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.
@@ -42,6 +44,8 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     with atomic_path(self._training_metadata_path) as temporary:
       with open(temporary, "w", encoding="utf-8") as handle:
         json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen}, handle)
+    if self.on_save is not None:
+      self.on_save()
 
   def restored_epoch(self):
     """The epoch training resumes at (0 for a fresh run)."""

@@ -31,19 +31,16 @@ class _PlotCurves(keras.callbacks.Callback):
       plots.plot_training_curves(self.csv_path, self.png_path, self.title)
 
 
-class _WallClock(keras.callbacks.Callback):
+class _WallClock:
   """Keeps minutes.json at the wall-clock minutes of all runs of a workdir.
 
-  It is rewritten after every epoch, and every `steps_per_save` training steps
-  (the backup's frequency; 0 = epochs only), so a run that is killed still counts
-  up to its last backup when a later run resumes.
+  The backup calls `save` after each of its writes (every epoch, and every
+  `steps_per_backup` steps), so a run that is killed still counts up to its
+  last backup when a later run resumes.
   """
 
-  def __init__(self, path, minutes_before, steps_per_save=0):
-    super().__init__()
+  def __init__(self, path, minutes_before):
     self.path, self.minutes_before = path, minutes_before
-    self.steps_per_save = int(steps_per_save)
-    self.steps_since_save = 0
     self.started = time.time()
 
   def minutes_this_run(self):
@@ -54,16 +51,6 @@ class _WallClock(keras.callbacks.Callback):
     minutes_total = self.minutes_before + self.minutes_this_run()
     atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4)})
     return minutes_total
-
-  def on_train_batch_end(self, batch, logs=None):
-    if self.steps_per_save > 0:
-      self.steps_since_save += 1
-      if self.steps_since_save >= self.steps_per_save:
-        self.steps_since_save = 0
-        self.save()
-
-  def on_epoch_end(self, epoch, logs=None):
-    self.save()
 
 
 def _minutes_before(workdir):
@@ -120,11 +107,11 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
                   jit_compile=bool(config.training.get("jit_compile", False)))
   run.write_run_config(workdir, config, info, model.get_config())
 
-  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
+  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
+  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
+                           on_save=wall_clock.save)
   history_csv = os.path.join(workdir, "history.csv")
-  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir),
-                          steps_per_save=int(config.training.steps_per_backup))
-  callbacks = [wall_clock]
+  callbacks = []
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.get("steps_per_mask", 1))))
   callbacks += list(extra_callbacks) + [
