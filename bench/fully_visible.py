@@ -3,9 +3,12 @@
   python bench/fully_visible.py [--output=bench/results/fully_visible.json]
 
 At n = 784 binary pixels, batch 100, 500 hidden units, in one run:
-- NADE log_prob in one vectorised O(nH) pass vs the textbook loop that computes
-  each conditional separately (784 small passes), checked equal first; the loop
-  runs eagerly and also traced into one tf.function graph (no Python overhead);
+- NADE log_prob in one O(nH) pass vs the textbook loop that computes each
+  conditional separately (784 small passes), checked equal first; the loop runs
+  eagerly and also traced into one tf.function graph (no Python overhead). Both
+  one-pass methods: "recurrence" (the default: a_t carried through one XLA loop)
+  and "prefix_sums" (the cumulative-sum trick vectorised over positions); also
+  the two with gradients (a training step's work), recurrence vs prefix sums;
 - MADE (784-500-784) log_prob time vs NADE's at the same hidden size;
 - sampling time per image for FVSBN, NADE (cached hidden state) and MADE.
 Ratios only matter: absolute times are machine-specific.
@@ -43,6 +46,18 @@ def naive_nade_log_prob(model, x, order):
   return total
 
 
+def gradient_step(model):
+  """A compiled function returning the mean NLL's gradient norm (forces every gradient)."""
+
+  @tf.function
+  def step(batch):
+    with tf.GradientTape() as tape:
+      loss = -tf.reduce_mean(model.log_prob(batch))
+    return tf.linalg.global_norm(tape.gradient(loss, model.trainable_weights))
+
+  return step
+
+
 def main():
   parser = argparse.ArgumentParser()
   parser.add_argument("--output", default=bench_util.default_output(__file__, "fully_visible"))
@@ -51,32 +66,49 @@ def main():
   x = tf.constant(np.random.default_rng(0).integers(0, 2, (100,) + shape), tf.float32)
   models = {"fvsbn": FVSBN(shape, heads.Bernoulli()),
             "nade": NADE(shape, heads.Bernoulli(), hidden_units=500),
+            "nade_prefix_sums": NADE(shape, heads.Bernoulli(), hidden_units=500,
+                                     log_prob_method="prefix_sums"),
             "made": MADE(shape, heads.Bernoulli(), hidden_units=[500])}
   for model in models.values():
     model.build((None,) + shape)
   nade = models["nade"]
-  for weight in nade.trainable_weights:
+  for weight, twin in zip(nade.trainable_weights, models["nade_prefix_sums"].trainable_weights):
     weight.assign(tf.random.stateless_normal(weight.shape, seed=[1, 2]) * 0.05)
+    twin.assign(weight)
 
   order = nade.sampling_order().numpy()
   fast = {name: tf.function(model.log_prob) for name, model in models.items()}
-  np.testing.assert_allclose(fast["nade"](x[:4]).numpy(), naive_nade_log_prob(nade, x[:4], order).numpy(),
-                             rtol=1e-4)
+  for name in ("nade", "nade_prefix_sums"):
+    np.testing.assert_allclose(fast[name](x[:4]).numpy(), naive_nade_log_prob(nade, x[:4], order).numpy(),
+                               rtol=1e-4)
   times = {name: bench_util.best_time(lambda fn=fn: fn(x).numpy(), repeats=10)
            for name, fn in fast.items()}
+  gradient_times = {name: bench_util.best_time(lambda fn=gradient_step(models[name]): fn(x).numpy(), 5)
+                    for name in ("nade", "nade_prefix_sums")}
   naive = bench_util.best_time(lambda: naive_nade_log_prob(nade, x, order).numpy(), repeats=2)
   # The same loop traced once into one graph, so Python and eager dispatch are not counted.
   compiled_loop = tf.function(lambda batch: naive_nade_log_prob(nade, batch, order))
   naive_compiled = bench_util.best_time(lambda: compiled_loop(x).numpy(), repeats=2)
   sample_seconds = {}
   for name, model in models.items():
+    if name == "nade_prefix_sums":
+      continue  # Sampling does not use log_prob: the same cached step as "nade".
     sample_seconds[name] = round(bench_util.best_time(lambda m=model: m.sample(16, seed=0).numpy(), 1) / 16, 4)
 
   results = {
       "setup": "n=784 binary, batch 100, 500 hidden units (NADE, MADE)",
-      "nade_one_pass_vs_per_conditional_loop_speedup": round(naive / times["nade"], 1),
-      "nade_seconds_one_pass_and_loop": [round(times["nade"], 4), round(naive, 3)],
-      "nade_one_pass_vs_compiled_loop_speedup": round(naive_compiled / times["nade"], 1),
+      "nade_one_pass_vs_per_conditional_loop_speedup": {
+          "recurrence": round(naive / times["nade"], 1),
+          "prefix_sums": round(naive / times["nade_prefix_sums"], 1)},
+      "nade_one_pass_vs_compiled_loop_speedup": {
+          "recurrence": round(naive_compiled / times["nade"], 1),
+          "prefix_sums": round(naive_compiled / times["nade_prefix_sums"], 1)},
+      "nade_seconds_recurrence_prefix_sums_eager_loop_compiled_loop": [
+          round(times["nade"], 4), round(times["nade_prefix_sums"], 4), round(naive, 3),
+          round(naive_compiled, 3)],
+      "nade_prefix_sums_vs_recurrence_time_ratio": {
+          "log_prob": round(times["nade_prefix_sums"] / times["nade"], 2),
+          "log_prob_and_gradients": round(gradient_times["nade_prefix_sums"] / gradient_times["nade"], 2)},
       "made_vs_nade_log_prob_time_ratio": round(times["made"] / times["nade"], 3),
       "fvsbn_vs_nade_log_prob_time_ratio": round(times["fvsbn"] / times["nade"], 3),
       "sample_seconds_per_image_batch16": sample_seconds,

@@ -15,6 +15,7 @@ def get_config():
   config.model.ordering = "natural"  # Row-major pixel order.
   config.model.activation = "sigmoid"  # As in the paper.
   config.model.seed = 0  # Seeds a random ordering (unused with natural).
+  config.model.log_prob_method = "recurrence"  # Or "prefix_sums" (vectorised cumsum trick), same numbers.
 
 
   config.optimizer.learning_rate = 3e-3  # Peak learning rate of Adam.

@@ -67,18 +67,23 @@ def test_save_load_round_trip(tmp_path):
 
 # ---- one pass = the naive loop ------------------------------------------------------
 
+METHODS = pytest.mark.parametrize("method", NADE.LOG_PROB_METHODS)
+
+
+@METHODS
 @pytest.mark.parametrize("head,num_values,ordering", [
     (heads.Bernoulli(), 2, "natural"), (heads.Bernoulli(), 2, "random"),
     (heads.Categorical(4), 4, "random")])
-def test_one_pass_equals_per_conditional_loop(head, num_values, ordering):
-  model = make_nade((3, 3, 1), head, ordering=ordering, seed=7)
+def test_one_pass_equals_per_conditional_loop(head, num_values, ordering, method):
+  model = make_nade((3, 3, 1), head, ordering=ordering, seed=7, log_prob_method=method)
   check_one_pass_equals_loop(model, num_values)
 
 
 @pytest.mark.parametrize("event_shape,block_size", [((3, 3, 1), 4), ((6, 6, 1), None)])
 def test_one_pass_equals_loop_across_blocks(event_shape, block_size):
   # 9 positions in blocks of 4, and 36 in the default blocks of 28: offsets and padding at work.
-  model = make_nade(event_shape, heads.Categorical(3), ordering="random", seed=2)
+  model = make_nade(event_shape, heads.Categorical(3), ordering="random", seed=2,
+                    log_prob_method="prefix_sums")
   if block_size:
     model.block_size = block_size
   assert model.num_positions > model.block_size  # More than one block.
@@ -95,10 +100,11 @@ def check_one_pass_equals_loop(model, num_values):
 
 # ---- normalisation and the autoregressive property ----------------------------------
 
+@METHODS
 @pytest.mark.parametrize("head,num_values,shape", [
     (heads.Bernoulli(), 2, (10,)), (heads.Categorical(3), 3, (5,))])
-def test_sums_to_one(head, num_values, shape):
-  model = make_nade(shape, head, ordering="random", seed=1)
+def test_sums_to_one(head, num_values, shape, method):
+  model = make_nade(shape, head, ordering="random", seed=1, log_prob_method=method)
   for weight in model.trainable_weights:  # Far from the small initial weights.
     weight.assign(tf.random.stateless_normal(weight.shape, seed=[6, len(weight.name)]))
   model_checks.check_normalization(model.log_prob, num_values, shape)
@@ -111,9 +117,10 @@ def test_rnade_density_integrates_to_one_in_one_dimension():
   assert abs(np.trapezoid(density, grid[:, 0]) - 1.0) < 1e-4
 
 
+@METHODS
 @pytest.mark.parametrize("head", [heads.Bernoulli(), heads.Categorical(3), heads.GaussianMixture(2)])
-def test_outputs_depend_only_on_earlier_inputs(head):
-  model = make_nade((3, 3), head, ordering="random", seed=4)
+def test_outputs_depend_only_on_earlier_inputs(head, method):
+  model = make_nade((3, 3), head, ordering="random", seed=4, log_prob_method=method)
   x = np.random.default_rng(0).integers(0, 2, (1, 3, 3)).astype(np.float32)
   depends = model_checks.check_autoregressive(model, x)
   assert depends[model.sampling_order().numpy()[-1]].sum() == 8
@@ -153,6 +160,8 @@ def test_bad_input():
     model.log_prob(np.full((1, 4), 0.5, np.float32))
   with pytest.raises(ValueError, match="hidden_units"):
     NADE((4,), heads.Bernoulli(), hidden_units=0)
+  with pytest.raises(ValueError, match="log_prob_method must be one of recurrence, prefix_sums"):
+    NADE((4,), heads.Bernoulli(), log_prob_method="cumsum")
 
 
 @pytest.mark.parametrize("length,num_features,block_size",
@@ -168,8 +177,35 @@ def test_blocked_prefix_sums_equal_cumsum(length, num_features, block_size):
 
 
 def test_fused_and_plain_output_layers_agree():
-  model = make_nade((5, 6), head=heads.Categorical(3), hidden_units=4)
+  model = make_nade((5, 6), head=heads.Categorical(3), hidden_units=4, log_prob_method="prefix_sums")
   x = np.random.default_rng(0).integers(0, 3, (3, 5, 6)).astype(np.float32)
   fused = model.log_prob(x).numpy()
   model.fuse_output_layer = False
   np.testing.assert_allclose(model.log_prob(x).numpy(), fused, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("head,num_values,activation", [
+    (heads.Bernoulli(), 2, "sigmoid"), (heads.Categorical(3), 3, "tanh"),
+    (heads.GaussianMixture(2), 2, "relu")])
+def test_recurrence_gradients_equal_prefix_sum_gradients(head, num_values, activation):
+  # The recurrence's hand-written backward loop against autodiff through the prefix sums:
+  # every weight, the encoded inputs (one-hot for Categorical), and P > 1 output parameters.
+  x = np.random.default_rng(5).integers(0, num_values, (4, 3, 5)).astype(np.float32)
+  gradients = {}
+  for method in NADE.LOG_PROB_METHODS:
+    model = make_nade((3, 5), head, ordering="random", seed=3, activation=activation,
+                      log_prob_method=method)
+    for weight in model.trainable_weights:
+      weight.assign(tf.random.stateless_normal(weight.shape, seed=[8, len(weight.name)]) * 0.5)
+    features = tf.convert_to_tensor(model.encode_inputs(x))
+    with tf.GradientTape() as tape:
+      tape.watch(features)
+      model.encode_inputs = lambda _, features=features: features
+      params = model(x)
+      del model.encode_inputs
+      weighting = tf.random.stateless_normal(params.shape, seed=[9, 9])   # Every output counts.
+      loss = tf.reduce_sum(params * weighting)
+    gradients[method] = [tf.convert_to_tensor(gradient).numpy()
+                         for gradient in tape.gradient(loss, model.trainable_weights + [features])]
+  for recurrence, prefix_sums in zip(*gradients.values()):
+    np.testing.assert_allclose(recurrence, prefix_sums, rtol=1e-4, atol=1e-5)

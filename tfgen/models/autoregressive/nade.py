@@ -70,6 +70,87 @@ def blocked_output_layer(within, offsets, output_weights, activation):
 fused_output_layer = tf.function(blocked_output_layer, jit_compile=True, autograph=False)
 
 
+@tf.function(jit_compile=True, autograph=False)
+def _recurrence_forward(steps, input_weights, output_weights, hidden_bias, activation):
+  """params_t = V_t act(a_t), a_{t+1} = a_t + f_t W_t; returns ([N, B, P], a_N)."""
+  num_positions = input_weights.shape[0]
+
+  def body(step, pre_activation, params):
+    params = params.write(step, tf.matmul(activation(pre_activation), output_weights[step]))
+    return step + 1, pre_activation + tf.matmul(steps[step], input_weights[step]), params
+
+  initial = tf.broadcast_to(hidden_bias, [tf.shape(steps)[1], input_weights.shape[-1]])
+  params = tf.TensorArray(steps.dtype, size=num_positions)
+  _, last, params = tf.while_loop(lambda step, *_: step < num_positions, body,
+                                  (0, initial, params), maximum_iterations=num_positions)
+  return params.stack(), last
+
+
+@tf.function(jit_compile=True, autograph=False)
+def _recurrence_backward(steps, input_weights, output_weights, last, params_grad, activation):
+  """The same recurrence run backwards: a_t = a_{t+1} - f_t W_t is recomputed, not stored.
+
+  With g_{t+1} = dL/da_{t+1}: dW_t = f_t^T g_{t+1}, df_t = g_{t+1} W_t^T,
+  dV_t = act(a_t)^T dp_t and g_t = g_{t+1} + act'(a_t) * (dp_t V_t^T); dc = sum_b g_0.
+  """
+  num_positions = input_weights.shape[0]
+
+  def body(count, next_pre_activation, next_grad, steps_grad, input_grad, output_grad):
+    step = num_positions - 1 - count
+    features, weights, params_step_grad = steps[step], input_weights[step], params_grad[step]
+    steps_grad = steps_grad.write(step, tf.matmul(next_grad, weights, transpose_b=True))
+    input_grad = input_grad.write(step, tf.matmul(features, next_grad, transpose_a=True))
+    pre_activation = next_pre_activation - tf.matmul(features, weights)
+    with tf.GradientTape() as tape:
+      tape.watch(pre_activation)
+      hidden = activation(pre_activation)
+    output_grad = output_grad.write(step, tf.matmul(hidden, params_step_grad, transpose_a=True))
+    hidden_grad = tf.matmul(params_step_grad, output_weights[step], transpose_b=True)
+    grad = next_grad + tape.gradient(hidden, pre_activation, output_gradients=hidden_grad)
+    return count + 1, pre_activation, grad, steps_grad, input_grad, output_grad
+
+  arrays = [tf.TensorArray(steps.dtype, size=num_positions) for _ in range(3)]
+  _, _, first_grad, steps_grad, input_grad, output_grad = tf.while_loop(
+      lambda count, *_: count < num_positions, body, (0, last, tf.zeros_like(last), *arrays),
+      maximum_iterations=num_positions)
+  return steps_grad.stack(), input_grad.stack(), output_grad.stack(), tf.reduce_sum(first_grad, 0)
+
+
+def recurrent_params(steps, input_weights, output_weights, hidden_bias, activation):
+  """params_t = V_t act(a_t) for every t, by NADE's own recurrence in one XLA-compiled loop.
+
+    a_0 = c,   a_{t+1} = a_t + f_t W_t,   params_t = V_t act(a_t)
+
+  O(N B H (F + P)) multiply-adds, like the prefix sums, but a_t ([B, H]) stays in
+  cache and nothing of size [N, B, H] is written: at n = 784, H = 500, batch 100
+  it runs about 2x faster than `blocked_prefix_sums` and the fused output layer,
+  forward and with gradients. The gradient is the recurrence run backwards, also
+  one XLA loop (a TensorArray cannot cross from an XLA forward to a TF backward).
+
+  Args:
+    steps: [N, B, F] encoded inputs in generation order.
+    input_weights: [N, F, H]; output_weights: [N, H, P]; hidden_bias: [H].
+    activation: the hidden activation.
+
+  Returns:
+    [N, B, P] output parameters, without the output bias.
+  """
+
+  @tf.custom_gradient
+  def run(steps, input_weights, output_weights, hidden_bias):
+    # Unwatched copies: under an eager tape the compiled loop would otherwise be traced
+    # for autodiff, and its TensorArray cannot leave XLA. The gradient is `grad` below.
+    params, last = _recurrence_forward(*[tf.stop_gradient(value) for value in (
+        steps, input_weights, output_weights, hidden_bias)], activation)
+
+    def grad(params_grad):
+      return _recurrence_backward(steps, input_weights, output_weights, last, params_grad, activation)
+
+    return params, grad
+
+  return run(steps, input_weights, output_weights, tf.convert_to_tensor(hidden_bias))
+
+
 @keras.saving.register_keras_serializable(package="tfgen")
 class NADE(AutoregressiveModel):
   """Every conditional reads one hidden layer whose input weights are shared.
@@ -78,11 +159,15 @@ class NADE(AutoregressiveModel):
     params_{o_t} = V[o_t] h_t + b[o_t],   p(x) = prod_t p_head(x_{o_t} | params_{o_t})
 
   where o is the ordering and e(x) the input encoding (the value, or one-hot
-  for Categorical heads). `log_prob` is one vectorised pass, linear in N (O(N H S)
-  multiply-adds for blocks of S = 28 positions, no per-position loop): the a_t
-  are exclusive prefix sums over the ordered positions (`blocked_prefix_sums`), and
-  the activation and output layer then run as one XLA-fused loop. Sampling carries
-  a_t, so each new value costs O(H P), not a network pass.
+  for Categorical heads). `log_prob` is one pass, linear in N, never a network
+  pass per conditional. Two ways to run it give the same numbers:
+  - "recurrence" (default): the recurrence above as one XLA-compiled loop that
+    carries a_t ([B, H]); its gradient is the same loop run backwards. The faster
+    on CPU (about 2x at n = 784, H = 500), as nothing of size [N, B, H] is written.
+  - "prefix_sums": the cumulative-sum trick, vectorised over positions: the a_t are
+    exclusive prefix sums (`blocked_prefix_sums`, O(N H S) multiply-adds for blocks
+    of S = 28), then the activation and output layer run as one XLA-fused loop.
+  Sampling carries a_t, so each new value costs O(H P), not a network pass.
 
   Heads: Bernoulli (binary NADE), Categorical (softmax over K values), and
   GaussianMixture (RNADE: means, log-scales and weights from h_t).
@@ -94,6 +179,7 @@ class NADE(AutoregressiveModel):
     ordering: "natural", "reverse" or "random" (from `seed`).
     activation: "sigmoid" (the paper) or any Keras activation.
     seed: seeds a random ordering.
+    log_prob_method: "recurrence" or "prefix_sums" (see above).
 
   Example:
     model = NADE((28, 28, 1), tfgen.heads.Bernoulli(), hidden_units=500)
@@ -106,17 +192,23 @@ class NADE(AutoregressiveModel):
   _stateless_sampling = False
   # Positions per block of the prefix sums (28 = one MNIST row; the fastest measured).
   block_size = 28
-  # Run the activation and output layer of `call` as one XLA-compiled function;
+  # Run the activation and output layer of the prefix-sums pass as one XLA-compiled function;
   # False keeps plain TF ops (for converters that do not take XLA clusters).
   fuse_output_layer = True
 
+  LOG_PROB_METHODS = ("recurrence", "prefix_sums")
+
   def __init__(self, event_shape, head, hidden_units=500, ordering="natural", activation="sigmoid",
-               seed=0, **kwargs):
+               seed=0, log_prob_method="recurrence", **kwargs):
     super().__init__(event_shape, head, **kwargs)
     if int(hidden_units) < 1:
       raise ValueError(f"NADE needs hidden_units >= 1, got {hidden_units}")
     if ordering not in orderings.ORDERINGS:
       raise ValueError(f"ordering must be one of {', '.join(orderings.ORDERINGS)}, got {ordering!r}")
+    if log_prob_method not in self.LOG_PROB_METHODS:
+      raise ValueError(f"log_prob_method must be one of {', '.join(self.LOG_PROB_METHODS)}, "
+                       f"got {log_prob_method!r}")
+    self.log_prob_method = log_prob_method
     self.hidden_units = int(hidden_units)
     self.ordering = ordering
     self.activation = activation
@@ -145,6 +237,18 @@ class NADE(AutoregressiveModel):
     features = tf.gather(self.encode_inputs(inputs), order, axis=1)          # [B, N, F]
     input_weights = tf.gather(self.input_weights, order)                      # [N, F, H]
     output_weights = tf.gather(self.output_weights, order)                    # [N, H, P]
+    if self.log_prob_method == "recurrence":
+      params = recurrent_params(tf.transpose(features, [1, 0, 2]), input_weights, output_weights,
+                                self.hidden_bias, self._activation)
+    else:
+      params = self._prefix_sum_params(features, input_weights, output_weights)
+    params = tf.transpose(params, [1, 0, 2]) + tf.gather(self.output_bias, order)   # [B, N, P]
+    # Back from generation order to grid positions.
+    params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
+    return tf.reshape(params, (-1,) + self.params_shape)
+
+  def _prefix_sum_params(self, features, input_weights, output_weights):
+    """[N, B, P] output parameters (no output bias) from blocked prefix sums."""
     num_positions, num_params = self.num_positions, self.params_shape[-1]
     block_size = min(self.block_size, num_positions)
     within, offsets = blocked_prefix_sums(features, input_weights, block_size)
@@ -153,11 +257,7 @@ class NADE(AutoregressiveModel):
                                 [num_blocks, block_size, self.hidden_units, num_params])
     output_layer = fused_output_layer if self.fuse_output_layer else blocked_output_layer
     params = output_layer(within, offsets + self.hidden_bias, output_weights, self._activation)
-    params = tf.reshape(params, [num_blocks * block_size, -1, num_params])[:num_positions]
-    params = tf.transpose(params, [1, 0, 2]) + tf.gather(self.output_bias, order)   # [B, N, P]
-    # Back from generation order to grid positions.
-    params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
-    return tf.reshape(params, (-1,) + self.params_shape)
+    return tf.reshape(params, [num_blocks * block_size, -1, num_params])[:num_positions]
 
   def _initial_sample_state(self, values, condition):
     del condition
@@ -177,5 +277,5 @@ class NADE(AutoregressiveModel):
   def get_config(self):
     config = super().get_config()
     config.update(hidden_units=self.hidden_units, ordering=self.ordering,
-                  activation=self.activation, seed=self.seed)
+                  activation=self.activation, seed=self.seed, log_prob_method=self.log_prob_method)
     return config
