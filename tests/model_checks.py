@@ -19,9 +19,9 @@ def check_output_shape(model, x, expected_shape):
   return output
 
 
-def check_fit_step(model, x):
-  """One fit step on `x` gives a finite loss and changes the weights."""
-  model.compile(optimizer=keras.optimizers.Adam(1e-2))
+def check_fit_step(model, x, jit_compile="auto", every_weight=False):
+  """One fit step on `x` gives a finite loss and changes the weights (every one if `every_weight`)."""
+  model.compile(optimizer=keras.optimizers.Adam(1e-2), jit_compile=jit_compile)
   model(x)
   before = [weight.numpy() for weight in model.trainable_weights]
   history = model.fit(x, epochs=1, batch_size=len(x), verbose=0, shuffle=False)
@@ -29,6 +29,9 @@ def check_fit_step(model, x):
   assert np.isfinite(loss), loss
   changed = [not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights)]
   assert any(changed), "fit did not change any weight"
+  if every_weight:
+    unchanged = [weight.path for weight, moved in zip(model.trainable_weights, changed) if not moved]
+    assert not unchanged, f"fit did not change {unchanged}"
   return loss
 
 

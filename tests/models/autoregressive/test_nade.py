@@ -42,9 +42,11 @@ def test_output_shape():
                                   np.zeros((3, 4, 4, 1), np.float32), (3, 4, 4, 1, 5))
 
 
-def test_fit_step():
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_fit_step(jit_compile):
+  # Every weight moves, so the recurrence's hand-written backward reaches all of them.
   x = np.random.default_rng(0).integers(0, 2, (16, 4, 4, 1)).astype(np.float32)
-  model_checks.check_fit_step(make_nade(), x)
+  model_checks.check_fit_step(make_nade(), x, jit_compile=jit_compile, every_weight=True)
 
 
 def test_same_seed_same_sample():
@@ -120,6 +122,8 @@ def test_rnade_density_integrates_to_one_in_one_dimension():
 @METHODS
 @pytest.mark.parametrize("head", [heads.Bernoulli(), heads.Categorical(3), heads.GaussianMixture(2)])
 def test_outputs_depend_only_on_earlier_inputs(head, method):
+  # With the recurrence these gradients come from its hand-written backward loop; its
+  # forward pass is checked by the loop-equality and sums-to-one tests.
   model = make_nade((3, 3), head, ordering="random", seed=4, log_prob_method=method)
   x = np.random.default_rng(0).integers(0, 2, (1, 3, 3)).astype(np.float32)
   depends = model_checks.check_autoregressive(model, x)
@@ -184,17 +188,18 @@ def test_fused_and_plain_output_layers_agree():
   np.testing.assert_allclose(model.log_prob(x).numpy(), fused, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("head,num_values,activation", [
-    (heads.Bernoulli(), 2, "sigmoid"), (heads.Categorical(3), 3, "tanh"),
-    (heads.GaussianMixture(2), 2, "relu")])
-def test_recurrence_gradients_equal_prefix_sum_gradients(head, num_values, activation):
+@pytest.mark.parametrize("head,num_values,activation,shape", [
+    (heads.Bernoulli(), 2, "sigmoid", (3, 5)), (heads.Categorical(3), 3, "tanh", (3, 5)),
+    (heads.GaussianMixture(2), 2, "relu", (3, 5)), (heads.Bernoulli(), 2, "sigmoid", (28, 28))])
+def test_recurrence_gradients_equal_prefix_sum_gradients(head, num_values, activation, shape):
   # The recurrence's hand-written backward loop against autodiff through the prefix sums:
-  # every weight, the encoded inputs (one-hot for Categorical), and P > 1 output parameters.
-  x = np.random.default_rng(5).integers(0, num_values, (4, 3, 5)).astype(np.float32)
+  # every weight, the encoded inputs (one-hot for Categorical), P > 1 output parameters,
+  # and 784 steps of recomputing a_t by subtraction.
+  x = np.random.default_rng(5).integers(0, num_values, (4,) + shape).astype(np.float32)
   gradients = {}
   for method in NADE.LOG_PROB_METHODS:
-    model = make_nade((3, 5), head, ordering="random", seed=3, activation=activation,
-                      log_prob_method=method)
+    model = make_nade(shape, head, ordering="random", seed=3, activation=activation,
+                      hidden_units=4 if shape == (28, 28) else 12, log_prob_method=method)
     for weight in model.trainable_weights:
       weight.assign(tf.random.stateless_normal(weight.shape, seed=[8, len(weight.name)]) * 0.5)
     features = tf.convert_to_tensor(model.encode_inputs(x))
@@ -209,3 +214,19 @@ def test_recurrence_gradients_equal_prefix_sum_gradients(head, num_values, activ
                          for gradient in tape.gradient(loss, model.trainable_weights + [features])]
   for recurrence, prefix_sums in zip(*gradients.values()):
     np.testing.assert_allclose(recurrence, prefix_sums, rtol=1e-4, atol=1e-5)
+
+
+def test_recurrence_refuses_gradients_of_gradients_and_low_precision():
+  model = make_nade((3, 3), log_prob_method="recurrence")
+  x = np.random.default_rng(0).integers(0, 2, (2, 3, 3)).astype(np.float32)
+  with tf.GradientTape() as outer:
+    with tf.GradientTape() as inner:
+      loss = -tf.reduce_sum(model.log_prob(x))
+    grads = inner.gradient(loss, model.trainable_weights)
+    norm = tf.linalg.global_norm([tf.convert_to_tensor(grad) for grad in grads])
+  with pytest.raises(ValueError, match="first-order gradients only.*prefix_sums"):
+    outer.gradient(norm, model.trainable_weights)
+  from tfgen.models.autoregressive.nade_recurrence import recurrent_params  # pylint: disable=import-outside-toplevel
+  with pytest.raises(ValueError, match="float32 or float64 inputs, got float16"):
+    recurrent_params(tf.zeros([3, 2, 1], tf.float16), tf.zeros([3, 1, 4], tf.float16),
+                     tf.zeros([3, 4, 1], tf.float16), tf.zeros([4], tf.float16), tf.sigmoid)
