@@ -8,7 +8,8 @@ At n = 784 binary pixels, batch 100, 500 hidden units, in one run:
   eagerly and also traced into one tf.function graph (no Python overhead). Both
   one-pass methods: "recurrence" (the default: a_t carried through one XLA loop)
   and "prefix_sums" (the cumulative-sum trick vectorised over positions); also
-  the two with gradients (a training step's work), recurrence vs prefix sums;
+  the two with gradients (a training step's work), recurrence vs prefix sums,
+  whose gradients are checked equal first;
 - MADE (784-500-784) log_prob time vs NADE's at the same hidden size;
 - sampling time per image for FVSBN, NADE (cached hidden state) and MADE.
 Ratios only matter: absolute times are machine-specific.
@@ -47,13 +48,13 @@ def naive_nade_log_prob(model, x, order):
 
 
 def gradient_step(model):
-  """A compiled function returning the mean NLL's gradient norm (forces every gradient)."""
+  """A compiled function returning the mean NLL's gradients, dense, one per weight."""
 
   @tf.function
   def step(batch):
     with tf.GradientTape() as tape:
       loss = -tf.reduce_mean(model.log_prob(batch))
-    return tf.linalg.global_norm(tape.gradient(loss, model.trainable_weights))
+    return [tf.convert_to_tensor(grad) for grad in tape.gradient(loss, model.trainable_weights)]
 
   return step
 
@@ -83,8 +84,11 @@ def main():
                                rtol=1e-4)
   times = {name: bench_util.best_time(lambda fn=fn: fn(x).numpy(), repeats=10)
            for name, fn in fast.items()}
-  gradient_times = {name: bench_util.best_time(lambda fn=gradient_step(models[name]): fn(x).numpy(), 5)
-                    for name in ("nade", "nade_prefix_sums")}
+  gradient_steps = {name: gradient_step(models[name]) for name in ("nade", "nade_prefix_sums")}
+  for recurrence, prefix_sums in zip(*[step(x) for step in gradient_steps.values()]):
+    np.testing.assert_allclose(recurrence.numpy(), prefix_sums.numpy(), rtol=1e-3, atol=1e-6)
+  gradient_times = {name: bench_util.best_time(lambda fn=fn: [grad.numpy() for grad in fn(x)], 5)
+                    for name, fn in gradient_steps.items()}
   naive = bench_util.best_time(lambda: naive_nade_log_prob(nade, x, order).numpy(), repeats=2)
   # The same loop traced once into one graph, so Python and eager dispatch are not counted.
   compiled_loop = tf.function(lambda batch: naive_nade_log_prob(nade, batch, order))

@@ -83,7 +83,7 @@ class NADE(AutoregressiveModel):
   pass per conditional. Two ways to run it give the same numbers:
   - "recurrence" (default): the recurrence above as one XLA-compiled loop that
     carries a_t ([B, H]); its gradient is the same loop run backwards. The faster
-    on CPU (1.9x forward, 1.5-1.75x with gradients at n = 784, H = 500), as
+    on CPU (1.8-1.9x forward, 1.5-1.75x with gradients at n = 784, H = 500), as
     nothing of size [N, B, H] is written. First-order gradients only.
   - "prefix_sums": the cumulative-sum trick, vectorised over positions: the a_t are
     exclusive prefix sums (`blocked_prefix_sums`, O(N H S) multiply-adds for blocks

@@ -100,7 +100,7 @@ def recurrent_params(ordered_features, input_weights, output_weights, hidden_bia
 
   O(N B H (F + P)) multiply-adds, like blocked prefix sums, but a_t ([B, H]) stays
   in cache and nothing of size [N, B, H] is written: at n = 784, H = 500, batch 100
-  it runs 1.9x faster than the prefix sums and their fused output layer forward,
+  it runs 1.8-1.9x faster than the prefix sums and their fused output layer forward,
   and 1.5-1.75x with gradients (`bench/fully_visible.py`). The gradient is the
   recurrence run backwards, also one XLA loop (a TensorArray cannot cross from an
   XLA forward to a TF backward); it recomputes a_t by subtraction, which float32
