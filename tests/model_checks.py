@@ -6,6 +6,7 @@ Also: exact normalisation over a tiny space, and the autoregressive property
 checked with gradients.
 """
 
+import contextlib
 import itertools
 
 import keras
@@ -82,6 +83,20 @@ def check_normalization(log_prob_fn, num_values, event_shape, atol=1e-5):
   return total
 
 
+@contextlib.contextmanager
+def feeding_features(model, features):
+  """Inside, the model's network reads `features` instead of encoding its inputs.
+
+  Lets a tape watch the encoded input (scalars or one-hot), which has no gradient
+  path back to integer-valued data.
+  """
+  model.encode_inputs = lambda _: features
+  try:
+    yield
+  finally:
+    del model.encode_inputs
+
+
 def dependency_matrix(model, x, condition=None, training=None):
   """D[i, j] = True if the params of grid position i have a non-zero gradient w.r.t. position j's input.
 
@@ -96,12 +111,9 @@ def dependency_matrix(model, x, condition=None, training=None):
   num_positions = model.num_positions
   with tf.GradientTape(persistent=True) as tape:
     tape.watch(features)
-    model.encode_inputs = lambda _: features  # Feed the watched features to the network.
-    try:
+    with feeding_features(model, features):
       params = model(inputs) if training is None else model(inputs, training=training)
       params = tf.reshape(params, [num_positions, -1])
-    finally:
-      del model.encode_inputs
     sums = [tf.reduce_sum(params[position]) for position in range(num_positions)]
   rows = []
   for total in sums:

@@ -205,9 +205,8 @@ def test_recurrence_gradients_equal_prefix_sum_gradients(head, num_values, activ
     features = tf.convert_to_tensor(model.encode_inputs(x))
     with tf.GradientTape() as tape:
       tape.watch(features)
-      model.encode_inputs = lambda _, features=features: features
-      params = model(x)
-      del model.encode_inputs
+      with model_checks.feeding_features(model, features):
+        params = model(x)
       weighting = tf.random.stateless_normal(params.shape, seed=[9, 9])   # Every output counts.
       loss = tf.reduce_sum(params * weighting)
     gradients[method] = [tf.convert_to_tensor(gradient).numpy()
