@@ -65,6 +65,25 @@ def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   assert (tmp_path / "epochs.json").exists()
 
 
+def test_backup_writes_an_epochs_last_step_once(tmp_path):
+  saves = []
+  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2,
+                                   on_save=lambda: saves.append(backup._current_epoch))  # pylint: disable=protected-access
+  backup.set_params({"steps": 4, "epochs": 2})
+  for batch in range(4):
+    backup.on_train_batch_end(batch)
+  assert len(saves) == 1  # After step 2 of 4; step 4 is left to the epoch's end.
+  backup.on_epoch_end(0)
+  assert saves == [0, 1]
+  metadata = json.loads((tmp_path / "backup" / "training_metadata.json").read_text())
+  assert metadata["epoch"] == 1
+  backup.on_epoch_begin(1)
+  backup.on_train_batch_end(0)
+  assert len(saves) == 2  # The count to the next backup restarted at the epoch's end.
+  backup.on_train_batch_end(1)
+  assert saves == [0, 1, 1]
+
+
 def backup_for_a_tiny_model(backup_dir, save_freq, on_save):
   model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
   backup = ResumableBackup(str(backup_dir), save_freq=save_freq, on_save=on_save)

@@ -29,10 +29,20 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.
     self._current_epoch = epoch
 
+  def on_train_batch_end(self, batch, logs=None):
+    # An epoch's last step is backed up by `on_epoch_end`, after validation; saving it
+    # here as well would write the same weights twice (600 MB more for a 2x8000 MADE).
+    num_steps = (self.params or {}).get("steps")
+    if num_steps and batch + 1 >= num_steps:
+      return
+    super().on_train_batch_end(batch, logs)
+
   def on_epoch_end(self, epoch, logs=None):
-    # Also with a step frequency: the backup at an epoch's end says the epoch is done.
+    # Also with a step frequency: the backup at an epoch's end says the epoch is done,
+    # and the step count to the next backup starts again from it.
     self._current_epoch = epoch + 1
     self._last_batch_seen = 0
+    self._batches_seen_since_last_saving = 0
     self._save_model()
 
   def _save_model(self):
