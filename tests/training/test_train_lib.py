@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from tfgen.configs import made_digits
-from tfgen.training import train_lib
+from tfgen.training import run, train_lib
 from tfgen.training.resumable_backup import ResumableBackup
 
 
@@ -40,6 +40,39 @@ def test_xla_steps_train_like_plain_steps_while_masks_cycle(tmp_path):
   plain_history, xla_history = history(plain), history(xla)
   assert plain_history.shape == (2, 2)
   np.testing.assert_allclose(xla_history, plain_history, rtol=1e-4)
+
+
+def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, monkeypatch):
+  # Each process's shuffles restart from their seed: resuming with the config's seed
+  # would give epoch 2 the order epoch 1 had (and, masks cycling per step, its pairs).
+  train_seeds = []
+  load_split = run.load_split
+
+  def recording_load_split(config, split, **kwargs):
+    if split == "train":
+      train_seeds.append(kwargs.get("seed"))
+    return load_split(config, split, **kwargs)
+
+  monkeypatch.setattr(run, "load_split", recording_load_split)
+  config = tiny_ensemble_config(jit_compile=False)
+  config.training.num_epochs = 1
+  train_lib.train(config, str(tmp_path), verbose=0)
+  config.training.num_epochs = 2
+  train_lib.train(config, str(tmp_path), verbose=0)
+  assert train_seeds == [config.seed, config.seed + 1]
+  assert len(history(str(tmp_path))) == 2  # One epoch in each run.
+
+  def first_epoch_order(seed):
+    dataset, _ = load_split(config, "train", seed=seed)
+    return np.concatenate([np.asarray(batch).reshape(len(batch), -1) for batch in dataset])
+
+  first, resumed = first_epoch_order(train_seeds[0]), first_epoch_order(train_seeds[1])
+  assert first.shape == resumed.shape
+  assert not np.array_equal(first, resumed)
+  def sorted_rows(rows):
+    return rows[np.lexsort(rows.T[::-1])]
+
+  np.testing.assert_array_equal(sorted_rows(first), sorted_rows(resumed))  # The same examples.
 
 
 def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):

@@ -19,15 +19,16 @@ CONFIG_FILE = "config.json"
 BEST_WEIGHTS = "best.weights.h5"
 
 
-def load_split(config, split, batch_size=None, shuffle=None):
+def load_split(config, split, batch_size=None, shuffle=None, seed=None):
   """The config's dataset split: (tf.data.Dataset, DatasetInfo).
 
   With data.with_labels each element is a pair (x, labels), the inputs of a
-  conditional model; `as_fit_inputs` wraps it for `fit`.
+  conditional model; `as_fit_inputs` wraps it for `fit`. `seed` seeds the
+  shuffle (None = config.seed).
   """
   return data.load(config.data.name, split, batch_size=batch_size or config.data.batch_size,
                    path=config.data.path or None, data_dir=config.data.data_dir or None,
-                   shuffle=shuffle, seed=config.seed,
+                   shuffle=shuffle, seed=config.seed if seed is None else int(seed),
                    with_labels=bool(config.data.get("with_labels", False)),
                    sequence_length=config.data.get("sequence_length", 64))
 

@@ -90,7 +90,15 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
     if os.path.isdir(folder):
       atomic.remove_stale_temporaries(folder)
   keras.utils.set_random_seed(config.seed)
-  train_data, info = run.load_split(config, "train")
+  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
+  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
+                           on_save=wall_clock.save)
+  resumed_from = backup.restored_epoch()
+  # Each process's shuffles start again from their seed, so a run resumed with the
+  # config's seed would replay the epoch orders of the run it continues; with masks
+  # cycling per step it would even replay the same (batch, mask) pairs, which it has
+  # partly memorized. A resumed run shuffles from a seed of its own instead.
+  train_data, info = run.load_split(config, "train", seed=config.seed + resumed_from)
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
   run.check_conditioning(config, info)
   train_data, valid_data = run.as_fit_inputs(train_data, config), run.as_fit_inputs(valid_data, config)
@@ -107,9 +115,6 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
                   jit_compile=bool(config.training.get("jit_compile", False)))
   run.write_run_config(workdir, config, info, model.get_config())
 
-  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
-  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
-                           on_save=wall_clock.save)
   history_csv = os.path.join(workdir, "history.csv")
   callbacks = []
   if getattr(model, "num_masks", 1) > 1:
@@ -129,7 +134,6 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   # Last, so an epoch counts as done only after its checkpoint and history row are written.
   callbacks.append(backup)
 
-  resumed_from = backup.restored_epoch()
   stopped_path = os.path.join(workdir, "stopped_early.json")
   stopped = atomic.read_json(stopped_path) if os.path.exists(stopped_path) else None
   if stopped and stopped.get("num_epochs") == num_epochs:
