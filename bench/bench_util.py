@@ -35,12 +35,13 @@ def report(results, output):
   print(f"wrote {output}")
 
 
-def build_and_compile(model, weights, jit_compile):
-  """Builds a 28x28x1 `model`, sets `weights` (unless None) and compiles it with Adam at 1e-3."""
+def build_and_compile(model, weights, jit_compile, optimizer_name="adam", learning_rate=1e-3):
+  """Builds a 28x28x1 `model`, sets `weights` (unless None) and compiles it (tfgen's optimizers)."""
   model.build((None, 28, 28, 1))
   if weights is not None:
     model.set_weights(weights)
-  optimizer = ml_collections.ConfigDict(dict(name="adam", learning_rate=1e-3, schedule="constant"))
+  optimizer = ml_collections.ConfigDict(dict(name=optimizer_name, learning_rate=learning_rate,
+                                             schedule="constant"))
   model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=jit_compile)
   return model
 

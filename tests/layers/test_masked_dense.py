@@ -113,6 +113,50 @@ def test_degree_config_round_trip():
   assert clone.get_config() == layer.get_config() and clone.degree_rule == "greater"
 
 
+@pytest.mark.parametrize("degree_rule", [None, "greater_equal", "greater"])
+def test_bfloat16_training_matmuls_keep_the_mask_and_float32_elsewhere(degree_rule):
+  rng = np.random.default_rng(0)
+  layers = []
+  for dtype in ("float32", "bfloat16"):
+    layer = MaskedDense(4, activation="tanh", degree_rule=degree_rule, training_matmul_dtype=dtype)
+    layer.build((None, 3))
+    if degree_rule is None:
+      layer.set_mask(rng.integers(0, 2, size=(3, 4)) if not layers else layers[0].mask.numpy())
+    else:
+      layer.set_degrees(INPUT_DEGREES, OUTPUT_DEGREES)
+    if layers:
+      layer.kernel.assign(layers[0].kernel)
+      layer.bias.assign(rng.normal(size=4).astype(np.float32))
+      layers[0].bias.assign(layer.bias)
+    layers.append(layer)
+  exact, rounded = layers
+  x = tf.constant(rng.normal(size=(5, 3)), tf.float32)
+  kept = (exact.masked_kernel().numpy() != 0) | (exact.kernel.numpy() == 0)
+  np.testing.assert_array_equal(rounded(x).numpy(), exact(x).numpy())  # training=None: float32.
+  gradients = []
+  for layer in layers:
+    with tf.GradientTape() as tape:
+      outputs = layer(x, training=True)
+      loss = tf.reduce_sum(outputs * tf.range(1.0, 5.0))
+    gradients.append(tape.gradient(loss, layer.kernel))
+    assert outputs.dtype == tf.float32 and gradients[-1].dtype == tf.float32
+  assert not np.array_equal(rounded(x, training=True).numpy(), exact(x, training=True).numpy())
+  np.testing.assert_allclose(rounded(x, training=True).numpy(), exact(x, training=True).numpy(),
+                             atol=3e-2)
+  assert np.all(gradients[1].numpy()[~kept] == 0)  # Masked weights get no gradient at all.
+  np.testing.assert_allclose(gradients[1].numpy(), gradients[0].numpy(), rtol=3e-2, atol=3e-2)
+
+
+def test_bad_training_matmul_dtype_is_named():
+  with pytest.raises(ValueError, match="training_matmul_dtype must be one of float32, bfloat16"):
+    MaskedDense(4, training_matmul_dtype="float16")
+
+
+def test_training_matmul_dtype_round_trips():
+  layer = MaskedDense(4, degree_rule="greater", training_matmul_dtype="bfloat16")
+  assert MaskedDense.from_config(layer.get_config()).training_matmul_dtype == "bfloat16"
+
+
 def one_layer_model(layer):
   inputs = keras.Input((3,))
   return keras.Model(inputs, layer(inputs))

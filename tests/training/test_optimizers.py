@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tfgen.training import optimizers
+from tfgen.training.fused_adagrad import FusedAdagrad
 
 
 def _config(**overrides):
@@ -17,7 +18,7 @@ def _config(**overrides):
 
 @pytest.mark.parametrize("name, optimizer_class", [
     ("adam", keras.optimizers.Adam), ("adamw", keras.optimizers.AdamW),
-    ("adagrad", keras.optimizers.Adagrad)])
+    ("adagrad", FusedAdagrad)])
 def test_builds_the_named_optimizer(name, optimizer_class):
   optimizer = optimizers.build_optimizer(_config(name=name), total_steps=10)
   assert type(optimizer) is optimizer_class  # pylint: disable=unidiomatic-typecheck
@@ -38,6 +39,35 @@ def test_adagrad_takes_its_step():
   expected = np.array([1.0, -2.0]) - 0.1 * gradient / np.sqrt(1e-6 + gradient ** 2)
   np.testing.assert_allclose(np.asarray(weight), expected, rtol=1e-5)
   np.testing.assert_allclose(np.asarray(weight), [0.9, -2.1], rtol=1e-3)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_fused_adagrad_takes_keras_adagrads_steps(jit_compile):
+  # Several steps of a small model, so the accumulators matter; inside and outside XLA.
+  rng = np.random.default_rng(0)
+  x, y = rng.normal(size=(64, 5)).astype(np.float32), rng.normal(size=(64, 2)).astype(np.float32)
+  weights = None
+  trained = []
+  for optimizer in (keras.optimizers.Adagrad(0.05, initial_accumulator_value=1e-6, epsilon=1e-7),
+                    FusedAdagrad(0.05, initial_accumulator_value=1e-6, epsilon=1e-7)):
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="tanh"),
+                              keras.layers.Dense(2)])
+    if weights is None:
+      weights = model.get_weights()
+    model.set_weights(weights)
+    model.compile(optimizer, loss="mse", jit_compile=jit_compile)
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    trained.append(model.get_weights())
+  for keras_weight, fused_weight, start in zip(*trained, weights):
+    assert not np.allclose(fused_weight, start)
+    np.testing.assert_allclose(fused_weight, keras_weight, rtol=1e-5, atol=1e-6)
+
+
+def test_fused_adagrad_config_round_trip():
+  optimizer = FusedAdagrad(0.02, initial_accumulator_value=1e-6, epsilon=0.0)
+  restored = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+  assert type(restored) is FusedAdagrad  # pylint: disable=unidiomatic-typecheck
+  assert restored.get_config() == optimizer.get_config()
 
 
 def test_cosine_schedule_warms_up_then_decays():

@@ -75,6 +75,20 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
   np.testing.assert_array_equal(sorted_rows(first), sorted_rows(resumed))  # The same examples.
 
 
+def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_path):
+  config = tiny_ensemble_config(jit_compile=True)
+  config.training.num_epochs = 1
+  train_lib.train(config, str(tmp_path), verbose=0)
+  config.training.num_epochs = 2
+  config.training.jit_compile = False
+  config.model.training_matmul_dtype = "bfloat16"
+  train_lib.train(config, str(tmp_path), verbose=0)
+  losses = history(str(tmp_path))
+  assert losses.shape == (2, 2) and np.all(np.isfinite(losses))
+  written = json.loads((tmp_path / "config.json").read_text())
+  assert written["config"]["model"]["training_matmul_dtype"] == "bfloat16"
+
+
 def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   path = tmp_path / "minutes.json"
   wall_clock = train_lib._WallClock(str(path), minutes_before=2.5)  # pylint: disable=protected-access

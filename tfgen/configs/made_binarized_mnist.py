@@ -22,6 +22,9 @@ def get_config():
   # 8000 units overfit (train 74.5 / validation 89.6 nats without dropout); 0.3 gave 89.15.
   config.model.dropout = 0.5  # Dropout rate on the hidden units in training.
   config.model.seed = 0  # Seeds the ordering and the hidden degrees.
+  # "bfloat16" runs training-step matmuls on the CPU's AMX/AVX512-BF16 units; use it with
+  # training.jit_compile=False (XLA's CPU dots ignore them). python bench/xla_training_step.py.
+  config.model.training_matmul_dtype = "float32"  # Matmul precision of training steps only.
 
 
   config.optimizer.learning_rate = 1e-3  # Peak learning rate of Adam.

@@ -52,10 +52,23 @@ def check_conditioning(config, data_info):
                      f"model.num_conditions={num_conditions}; set them equal")
 
 
+# Model fields that change how training steps compute, not which weights the model
+# has: a run may switch them when it resumes, as it may switch training.jit_compile.
+COMPUTE_ONLY_MODEL_FIELDS = ("training_matmul_dtype",)
+
+
 def _model_signature(model_config):
   """The parts of a Keras model config that fix its weights (not its name)."""
   return {key: value for key, value in model_config.items()
-          if key not in ("name", "trainable", "dtype")}
+          if key not in ("name", "trainable", "dtype") + COMPUTE_ONLY_MODEL_FIELDS}
+
+
+def _section(record, section):
+  values = dict(record["config"].get(section) or {})
+  if section == "model":
+    for key in COMPUTE_ONLY_MODEL_FIELDS:
+      values.pop(key, None)
+  return values
 
 
 def write_run_config(workdir, config, data_info, model_config):
@@ -71,7 +84,7 @@ def write_run_config(workdir, config, data_info, model_config):
   if os.path.exists(path):
     previous = _read_record(path)
     for section in ("data", "model", "head"):
-      if previous["config"].get(section) != record["config"].get(section):
+      if _section(previous, section) != _section(record, section):
         raise ValueError(
             f"{workdir} holds a run with a different {section} config; use a new --workdir "
             f"or the same config to resume")

@@ -241,6 +241,28 @@ def test_dropout_acts_in_training_only_and_round_trips(tmp_path):
   np.testing.assert_allclose(restored.log_prob(binary).numpy(), model.log_prob(binary).numpy(), rtol=1e-6)
 
 
+def test_bfloat16_training_matmuls_keep_the_autoregressive_property_and_round_trip(tmp_path):
+  model = make_made((3, 3, 1), ordering="random", direct_connection=True, activation="tanh",
+                    seed=6, num_masks=2, training_matmul_dtype="bfloat16")
+  exact = make_made((3, 3, 1), ordering="random", direct_connection=True, activation="tanh",
+                    seed=6, num_masks=2)
+  exact.set_weights(model.get_weights())
+  x = tf.random.stateless_uniform((2, 3, 3, 1), seed=[4, 4])
+  np.testing.assert_array_equal(model(x).numpy(), exact(x).numpy())  # Not training: float32.
+  rounded = model(x, training=True).numpy()
+  assert not np.array_equal(rounded, exact(x, training=True).numpy())
+  np.testing.assert_allclose(rounded, exact(x, training=True).numpy(), atol=5e-2)
+  for mask in range(2):
+    model.use_mask(mask)
+    depends = model_checks.check_autoregressive(model, x[:1], training=True)
+    assert depends[model.sampling_order().numpy()[-1]].sum() == 8
+  model_checks.check_fit_step(model, binary_data(16, (3, 3, 1)), jit_compile=False, every_weight=True)
+  path = str(tmp_path / "made.keras")
+  model.save(path)
+  restored = keras.saving.load_model(path, safe_mode=True)
+  assert restored.training_matmul_dtype == "bfloat16"
+
+
 # ---- mask ensembles and connectivity-agnostic training ----------------------------
 
 def test_ensemble_log_prob_is_log_mean_of_per_mask_probabilities():

@@ -39,6 +39,9 @@ class MADE(AutoregressiveModel):
       them (order-agnostic training when ordering="random"; see
       `tfgen.training.MaskCycler`) and `ensemble_log_prob` averages over them:
         p(x) = (1/M) sum_m p_m(x).
+    training_matmul_dtype: "float32", or "bfloat16" for the matmuls of training
+      steps only (see `MaskedDense`; train without XLA). log_prob, evaluation and
+      sampling stay float32.
 
   Example:
     model = MADE((8, 8, 1), tfgen.heads.Bernoulli(), hidden_units=[256])
@@ -52,7 +55,7 @@ class MADE(AutoregressiveModel):
 
   def __init__(self, event_shape, head, hidden_units=(500,), ordering="natural",
                hidden_degrees="random", direct_connection=False, activation="relu", seed=0,
-               num_masks=1, dropout=0.0, **kwargs):
+               num_masks=1, dropout=0.0, training_matmul_dtype="float32", **kwargs):
     super().__init__(event_shape, head, **kwargs)
     hidden_units = [int(units) for units in hidden_units]
     if not hidden_units or min(hidden_units) < 1:
@@ -76,15 +79,18 @@ class MADE(AutoregressiveModel):
     self.mask_index = 0
     self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
+    self.training_matmul_dtype = training_matmul_dtype
     self.hidden_layers = [MaskedDense(units, activation=activation, degree_rule="greater_equal",
+                                      training_matmul_dtype=training_matmul_dtype,
                                       name=f"hidden_{index}")
                           for index, units in enumerate(hidden_units)]
     # Rate 0 passes its input through unchanged.
     self.dropout_layers = [PhiloxDropout(self.dropout, seed=self.seed + index)
                            for index in range(len(hidden_units))]
-    self.output_layer = MaskedDense(num_outputs, degree_rule="greater", name="output")
+    self.output_layer = MaskedDense(num_outputs, degree_rule="greater",
+                                    training_matmul_dtype=training_matmul_dtype, name="output")
     self.direct_layer = (MaskedDense(num_outputs, use_bias=False, degree_rule="greater",
-                                     name="direct")
+                                     training_matmul_dtype=training_matmul_dtype, name="direct")
                          if self.direct_connection else None)
 
   def build(self, input_shape=None):
@@ -179,10 +185,10 @@ class MADE(AutoregressiveModel):
     flat = tf.reshape(self.encode_inputs(inputs), [-1, self.num_positions * self.input_features])
     hidden = flat
     for layer, dropout in zip(self.hidden_layers, self.dropout_layers):
-      hidden = dropout(layer(hidden), training=training)
-    params = self.output_layer(hidden)
+      hidden = dropout(layer(hidden, training=training), training=training)
+    params = self.output_layer(hidden, training=training)
     if self.direct_layer is not None:
-      params = params + self.direct_layer(flat)
+      params = params + self.direct_layer(flat, training=training)
     return tf.reshape(params, (-1,) + self.params_shape)
 
   def get_config(self):
@@ -190,5 +196,5 @@ class MADE(AutoregressiveModel):
     config.update(hidden_units=list(self.hidden_units), ordering=self.ordering,
                   hidden_degrees=self.hidden_degrees, direct_connection=self.direct_connection,
                   activation=self.activation, seed=self.seed, num_masks=self.num_masks,
-                  dropout=self.dropout)
+                  dropout=self.dropout, training_matmul_dtype=self.training_matmul_dtype)
     return config
