@@ -10,6 +10,7 @@ TRAINING_MATMUL_DTYPES = ("float32", "bfloat16")
 
 
 def _connections(input_degrees, output_degrees, strict):
+  """M[i, k] = m_out(k) > m_in(i) if strict, else >=: boolean [in, units]."""
   if strict:
     return output_degrees[tf.newaxis, :] > input_degrees[:, tf.newaxis]
   return output_degrees[tf.newaxis, :] >= input_degrees[:, tf.newaxis]
@@ -152,8 +153,8 @@ class MaskedDense(keras.layers.Layer):
 
   def connections(self):
     """Boolean [in, units]: which kernel entries are kept (layers with a degree_rule)."""
-    compare = ops.greater if self.degree_rule == "greater" else ops.greater_equal
-    return compare(ops.expand_dims(self.output_degrees, 0), ops.expand_dims(self.input_degrees, 1))
+    return _connections(tf.convert_to_tensor(self.input_degrees),
+                        tf.convert_to_tensor(self.output_degrees), self.degree_rule == "greater")
 
   def masked_kernel(self):
     """W * M, [in, units]."""
