@@ -1,4 +1,4 @@
-"""Training under tf.distribute with two replicas gives the single-device loss and step."""
+"""Training under tf.distribute with two replicas gives the single-device loss and steps (SGD, AdaGrad)."""
 
 import subprocess
 import sys
@@ -30,6 +30,23 @@ SCRIPT = textwrap.dedent("""
     assert abs(single[0] - mirrored[0]) < 1e-5
     assert abs(mirrored[1] - mirrored[0]) < 1e-4, (mirrored[1], mirrored[0])
     for a, b in zip(single[2], mirrored[2]):
+      np.testing.assert_allclose(a, b, atol=1e-5)
+
+    # tfgen's AdaGrad updates each replica's variables in its own XLA kernel.
+    from tfgen.training.fused_adagrad import FusedAdagrad
+
+    def adagrad_steps(strategy, optimizer_class):
+      keras.utils.set_random_seed(0)
+      with strategy.scope():
+        model = MADE((6,), heads.Bernoulli(), hidden_units=[8], seed=1)
+        model.build((None, 6))
+        model.compile(optimizer=optimizer_class(0.1, initial_accumulator_value=1e-6, epsilon=0.0))
+      model.fit(x, batch_size=8, epochs=3, verbose=0, shuffle=False)
+      return [w.numpy() for w in model.trainable_weights]
+
+    keras_single = adagrad_steps(tf.distribute.get_strategy(), keras.optimizers.Adagrad)
+    fused_mirrored = adagrad_steps(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]), FusedAdagrad)
+    for a, b in zip(keras_single, fused_mirrored):
       np.testing.assert_allclose(a, b, atol=1e-5)
     print("OK")
 """)
