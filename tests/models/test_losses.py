@@ -32,7 +32,7 @@ SCRIPT = textwrap.dedent("""
     for a, b in zip(single[2], mirrored[2]):
       np.testing.assert_allclose(a, b, atol=1e-5)
 
-    # tfgen's AdaGrad updates each replica's variables in its own XLA kernel.
+    # tfgen's AdaGrad under a strategy: Keras's update, every same-shaped weight its own.
     from tfgen.training.fused_adagrad import FusedAdagrad
 
     def adagrad_steps(strategy, optimizer_class):

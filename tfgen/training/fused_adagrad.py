@@ -36,6 +36,11 @@ class FusedAdagrad(keras.optimizers.Adagrad):
   """
 
   def update_step(self, gradient, variable, learning_rate):
+    if tf.distribute.has_strategy():
+      # A mirrored accumulator would be captured by shape in the traced function, so
+      # same-shaped variables would share one; Keras's update handles replicas.
+      super().update_step(gradient, variable, learning_rate)
+      return
     accumulator = self._accumulators[self._get_variable_index(variable)]
-    _update(_tf_variable(variable), _tf_variable(accumulator), gradient,
+    _update(_tf_variable(variable), _tf_variable(accumulator), tf.cast(gradient, variable.dtype),
             tf.cast(learning_rate, variable.dtype), tf.cast(self.epsilon, variable.dtype))
