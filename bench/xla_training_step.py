@@ -105,7 +105,7 @@ def main():
     results[f"batch_{batch_size}_xla_examples_per_second_vs_batch_{batch_sizes[0]}"] = round(
         xla_seconds_per_example[batch_sizes[0]] / xla_seconds_per_example[batch_size], 2)
   batches = [(rng.random((batch_sizes[0], 28, 28, 1)) < 0.3).astype(np.float32)
-               for _ in range(NUM_TIMED_STEPS + 2)]
+             for _ in range(NUM_TIMED_STEPS + 2)]
   weights = plain.get_weights()
   del plain, xla
   results[f"batch_{batch_sizes[0]}_adagrad_bfloat16_matmuls_vs_xla_float32_step_speedup"] = round(

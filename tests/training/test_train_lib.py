@@ -69,6 +69,7 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
   first, resumed = first_epoch_order(train_seeds[0]), first_epoch_order(train_seeds[1])
   assert first.shape == resumed.shape
   assert not np.array_equal(first, resumed)
+
   def sorted_rows(rows):
     return rows[np.lexsort(rows.T[::-1])]
 

@@ -17,16 +17,10 @@ def _connections(input_degrees, output_degrees, strict):
 
 
 @tf.function(jit_compile=True, autograph=False)
-def _select_as_bfloat16(kernel, input_degrees, output_degrees, strict):
-  """W * M in bfloat16, built from the degrees in one pass over W."""
+def _select(values, input_degrees, output_degrees, strict, dtype):
+  """values * M cast to `dtype`, built from the degrees in one pass over `values`."""
   return tf.where(_connections(input_degrees, output_degrees, strict),
-                  tf.cast(kernel, tf.bfloat16), tf.zeros((), tf.bfloat16))
-
-
-@tf.function(jit_compile=True, autograph=False)
-def _select_as_float32(gradient, input_degrees, output_degrees, strict):
-  return tf.where(_connections(input_degrees, output_degrees, strict),
-                  tf.cast(gradient, tf.float32), tf.zeros((), tf.float32))
+                  tf.cast(values, dtype), tf.zeros((), dtype))
 
 
 def _bfloat16_masked_kernel(kernel, input_degrees, output_degrees, strict):
@@ -35,9 +29,9 @@ def _bfloat16_masked_kernel(kernel, input_degrees, output_degrees, strict):
   @tf.custom_gradient
   def masked(kernel):
     def gradient(upstream):
-      return _select_as_float32(upstream, input_degrees, output_degrees, strict)
+      return _select(upstream, input_degrees, output_degrees, strict, tf.float32)
 
-    return _select_as_bfloat16(kernel, input_degrees, output_degrees, strict), gradient
+    return _select(kernel, input_degrees, output_degrees, strict, tf.bfloat16), gradient
 
   return masked(kernel)
 

@@ -40,5 +40,5 @@ def build_optimizer(optimizer_config, total_steps):
     # wide network into plain SGD at about 3 * lr for thousands of steps. Keras's
     # update, fused per variable (the same numbers).
     return FusedAdagrad(learning_rate, initial_accumulator_value=1e-6, epsilon=0.0,
-                                    clipnorm=clipnorm)
+                        clipnorm=clipnorm)
   raise ValueError(f"unknown optimizer {name!r}; use 'adam', 'adamw' or 'adagrad'")
