@@ -76,6 +76,33 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
   np.testing.assert_array_equal(sorted_rows(first), sorted_rows(resumed))  # The same examples.
 
 
+def test_two_resumes_inside_one_epoch_shuffle_differently(tmp_path, monkeypatch):
+  # Keras restarts a backed-up epoch from its first batch, so a second kill inside the
+  # same epoch must not resume with the order the backup's weights were trained on.
+  train_seeds = []
+  load_split = run.load_split
+
+  def recording_load_split(config, split, **kwargs):
+    if split == "train":
+      train_seeds.append(kwargs.get("seed"))
+    return load_split(config, split, **kwargs)
+
+  monkeypatch.setattr(run, "load_split", recording_load_split)
+  config = tiny_ensemble_config(jit_compile=False)
+  config.training.num_epochs = 1
+  train_lib.train(config, str(tmp_path), verbose=0)
+  metadata_path = os.path.join(str(tmp_path), "backup", "training_metadata.json")
+  config.training.num_epochs = 2
+  for mid_epoch_batch in (2, 4):  # As if killed after backups at these steps of epoch 2.
+    with open(metadata_path, "w", encoding="utf-8") as handle:
+      json.dump({"epoch": 1, "batch": mid_epoch_batch}, handle)
+    train_lib.train(config, str(tmp_path), verbose=0)
+  assert train_seeds[0] == config.seed
+  assert len(set(train_seeds)) == 3, train_seeds
+  with open(metadata_path, encoding="utf-8") as handle:
+    assert json.load(handle) == {"epoch": 2, "batch": 0}
+
+
 def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_path):
   config = tiny_ensemble_config(jit_compile=True)
   config.training.num_epochs = 1

@@ -57,9 +57,17 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     if self.on_save is not None:
       self.on_save()
 
+  def restored_position(self):
+    """The (epoch, batch) of the backup training resumes from ((0, 0) for a fresh run).
+
+    Keras restarts a backed-up epoch from its first batch, with the backup's weights.
+    """
+    if not os.path.exists(self._training_metadata_path):
+      return 0, 0
+    with open(self._training_metadata_path, encoding="utf-8") as handle:
+      metadata = json.load(handle)
+    return int(metadata["epoch"]), int(metadata.get("batch", 0))
+
   def restored_epoch(self):
     """The epoch training resumes at (0 for a fresh run)."""
-    if not os.path.exists(self._training_metadata_path):
-      return 0
-    with open(self._training_metadata_path, encoding="utf-8") as handle:
-      return int(json.load(handle)["epoch"])
+    return self.restored_position()[0]

@@ -53,6 +53,11 @@ class _WallClock:
     return minutes_total
 
 
+def _resume_seed(seed, epoch, batch):
+  """The shuffle seed of a run resuming at (epoch, batch): distinct for every backup."""
+  return seed + epoch + (batch << 20)  # Equal only 2**20 epochs apart.
+
+
 def _minutes_before(workdir):
   """Minutes already spent on `workdir` by earlier runs, finished or killed."""
   for name in (MINUTES_JSON, "train_summary.json"):
@@ -93,12 +98,13 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
                            on_save=wall_clock.save)
-  resumed_from = backup.restored_epoch()
+  resumed_from, resumed_batch = backup.restored_position()
   # Each process's shuffles start again from their seed, so a run resumed with the
   # config's seed would replay the epoch orders of the run it continues; with masks
   # cycling per step it would even replay the same (batch, mask) pairs, which it has
-  # partly memorized. A resumed run shuffles from a seed of its own instead.
-  train_data, info = run.load_split(config, "train", seed=config.seed + resumed_from)
+  # partly memorized. A resumed run shuffles from a seed of its own instead, which
+  # also differs between two backups inside one epoch (Keras restarts the epoch).
+  train_data, info = run.load_split(config, "train", seed=_resume_seed(config.seed, resumed_from, resumed_batch))
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
   run.check_conditioning(config, info)
   train_data, valid_data = run.as_fit_inputs(train_data, config), run.as_fit_inputs(valid_data, config)
