@@ -77,7 +77,8 @@ def main():
   xla = make_model(hidden_units, jit_compile=True, weights=plain.get_weights())
   results = {
       "model": (f"MADE 784-{'-'.join(map(str, hidden_units))}-784, direct connection, "
-                f"random order, {NUM_MASKS} masks cycled one per step, Adam"),
+                f"random order, {NUM_MASKS} masks cycled one per step; Adam, "
+                f"AdaGrad 0.01 in the bfloat16 comparison"),
       "timed_steps": NUM_TIMED_STEPS,
   }
   first_step = 0

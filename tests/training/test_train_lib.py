@@ -6,6 +6,7 @@ import os
 
 import keras
 import numpy as np
+import pytest
 
 from tfgen.configs import made_digits
 from tfgen.training import run, train_lib
@@ -115,6 +116,15 @@ def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_p
   assert losses.shape == (2, 2) and np.all(np.isfinite(losses))
   written = json.loads((tmp_path / "config.json").read_text())
   assert written["config"]["model"]["training_matmul_dtype"] == "bfloat16"
+
+
+def test_bfloat16_matmuls_under_xla_warn_that_they_are_slow(tmp_path):
+  config = tiny_ensemble_config(jit_compile=True)
+  config.training.num_epochs = 1
+  config.training.steps_per_epoch = 1
+  config.model.training_matmul_dtype = "bfloat16"
+  with pytest.warns(UserWarning, match="jit_compile=False"):
+    train_lib.train(config, str(tmp_path), verbose=0)
 
 
 def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):

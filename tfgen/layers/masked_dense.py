@@ -55,8 +55,9 @@ class MaskedDense(keras.layers.Layer):
     matrix: 16 thousand against 64 million numbers at 8000 x 8000.
 
   With training_matmul_dtype="bfloat16", calls with training=True multiply in
-  bfloat16 (inputs and W * M rounded to 8-bit mantissas; W, b, the output and
-  W's gradient stay float32). CPUs with AMX or AVX512-BF16 run these matmuls about
+  bfloat16 (inputs and W * M rounded to 8-bit mantissas). W and b stay float32
+  variables; the output and W's gradient are float32 tensors holding
+  bfloat16-rounded values. CPUs with AMX or AVX512-BF16 run these matmuls about
   3x faster than float32, but XLA's CPU backend does not use those units: train
   such a model without `jit_compile` (and with `FusedAdagrad`, whose update is
   XLA-fused on its own). Calls with training=False (log_prob, evaluation,
@@ -158,7 +159,7 @@ class MaskedDense(keras.layers.Layer):
     return ops.where(self.connections(), self.kernel, ops.zeros((), self.kernel.dtype))
 
   def call(self, inputs, training=None):
-    if training and self.training_matmul_dtype == "bfloat16":
+    if self.training_matmul_dtype == "bfloat16" and training:
       if self.degree_rule is None:
         kernel = ops.cast(self.masked_kernel(), "bfloat16")
       else:

@@ -3,6 +3,7 @@
 import math
 import os
 import time
+import warnings
 
 import keras
 import tensorflow as tf
@@ -114,11 +115,16 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
     train_data = train_data.repeat()  # Fixed-size epochs over a reshuffled stream.
   steps_per_epoch = fixed_steps or math.ceil(info.num_examples / config.data.batch_size)
   num_epochs = int(config.training.num_epochs)
+  jit_compile = bool(config.training.get("jit_compile", False))
+  if jit_compile and config.model.get("training_matmul_dtype", "float32") == "bfloat16":
+    warnings.warn("model.training_matmul_dtype=bfloat16 with training.jit_compile=True: XLA's CPU "
+                  "matmuls do not use the bfloat16 units, so these steps are slower than float32 "
+                  "ones; set training.jit_compile=False.", stacklevel=2)
   with strategy_for(config.training.distribution).scope():
     model = models.build(config.model, config.head, info)
     model.build((None,) + tuple(info.shape))
     model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs),
-                  jit_compile=bool(config.training.get("jit_compile", False)))
+                  jit_compile=jit_compile)
   run.write_run_config(workdir, config, info, model.get_config())
 
   history_csv = os.path.join(workdir, "history.csv")
