@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent("""
     def run(strategy):
       keras.utils.set_random_seed(0)
       with strategy.scope():
-        model = MADE((6,), heads.Bernoulli(), hidden_units=[8], seed=1)
+        model = MADE((6,), heads.Bernoulli(), hidden_units=[8, 8], seed=1)
         model.build((None, 6))
         model.compile(optimizer=keras.optimizers.SGD(0.1))
       before = float(tf.reduce_mean(-model.log_prob(x)))
@@ -38,7 +38,7 @@ SCRIPT = textwrap.dedent("""
     def adagrad_steps(strategy, optimizer_class):
       keras.utils.set_random_seed(0)
       with strategy.scope():
-        model = MADE((6,), heads.Bernoulli(), hidden_units=[8], seed=1)
+        model = MADE((6,), heads.Bernoulli(), hidden_units=[8, 8], seed=1)
         model.build((None, 6))
         model.compile(optimizer=optimizer_class(0.1, initial_accumulator_value=1e-6, epsilon=0.0))
       model.fit(x, batch_size=8, epochs=3, verbose=0, shuffle=False)
