@@ -67,7 +67,3 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     with open(self._training_metadata_path, encoding="utf-8") as handle:
       metadata = json.load(handle)
     return int(metadata["epoch"]), int(metadata.get("batch", 0))
-
-  def restored_epoch(self):
-    """The epoch training resumes at (0 for a fresh run)."""
-    return self.restored_position()[0]

@@ -105,7 +105,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   # cycling per step it would even replay the same (batch, mask) pairs, which it has
   # partly memorized. A resumed run shuffles from a seed of its own instead, which
   # also differs between two backups inside one epoch (Keras restarts the epoch).
-  train_data, info = run.load_split(config, "train", seed=_resume_seed(config.seed, resumed_from, resumed_batch))
+  train_seed = _resume_seed(config.seed, resumed_from, resumed_batch)
+  train_data, info = run.load_split(config, "train", seed=train_seed)
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
   run.check_conditioning(config, info)
   train_data, valid_data = run.as_fit_inputs(train_data, config), run.as_fit_inputs(valid_data, config)
