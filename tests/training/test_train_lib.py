@@ -43,9 +43,8 @@ def test_xla_steps_train_like_plain_steps_while_masks_cycle(tmp_path):
   np.testing.assert_allclose(xla_history, plain_history, rtol=1e-4)
 
 
-def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, monkeypatch):
-  # Each process's shuffles restart from their seed: resuming with the config's seed
-  # would give epoch 2 the order epoch 1 had (and, masks cycling per step, its pairs).
+def record_train_seeds(monkeypatch):
+  """A list that collects the seed of every train-split load."""
   train_seeds = []
   load_split = run.load_split
 
@@ -55,6 +54,13 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
     return load_split(config, split, **kwargs)
 
   monkeypatch.setattr(run, "load_split", recording_load_split)
+  return train_seeds
+
+
+def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, monkeypatch):
+  # Each process's shuffles restart from their seed: resuming with the config's seed
+  # would give epoch 2 the order epoch 1 had (and, masks cycling per step, its pairs).
+  train_seeds = record_train_seeds(monkeypatch)
   config = tiny_ensemble_config(jit_compile=False)
   config.training.num_epochs = 1
   train_lib.train(config, str(tmp_path), verbose=0)
@@ -64,7 +70,7 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
   assert len(history(str(tmp_path))) == 2  # One epoch in each run.
 
   def first_epoch_order(seed):
-    dataset, _ = load_split(config, "train", seed=seed)
+    dataset, _ = run.load_split(config, "train", seed=seed)
     return np.concatenate([np.asarray(batch).reshape(len(batch), -1) for batch in dataset])
 
   first, resumed = first_epoch_order(train_seeds[0]), first_epoch_order(train_seeds[1])
@@ -80,15 +86,7 @@ def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, mo
 def test_two_resumes_inside_one_epoch_shuffle_differently(tmp_path, monkeypatch):
   # Keras restarts a backed-up epoch from its first batch, so a second kill inside the
   # same epoch must not resume with the order the backup's weights were trained on.
-  train_seeds = []
-  load_split = run.load_split
-
-  def recording_load_split(config, split, **kwargs):
-    if split == "train":
-      train_seeds.append(kwargs.get("seed"))
-    return load_split(config, split, **kwargs)
-
-  monkeypatch.setattr(run, "load_split", recording_load_split)
+  train_seeds = record_train_seeds(monkeypatch)
   config = tiny_ensemble_config(jit_compile=False)
   config.training.num_epochs = 1
   train_lib.train(config, str(tmp_path), verbose=0)
