@@ -78,6 +78,9 @@ class Head:
 
     Values outside the head's support raise `tf.errors.InvalidArgumentError`
     naming the head, instead of returning a silent NaN or a wrong number.
+    The checks are graph asserts, which XLA drops: inside a `jit_compile=True`
+    function (e.g. `compile(jit_compile=True)`) they do not run, so check the
+    data once outside it (an eager `log_prob` on it raises as above).
     """
     x = tf.convert_to_tensor(x)
     if not x.dtype.is_floating:
@@ -124,7 +127,10 @@ class Head:
 
 
 def check_integer_range(x, num_values, head_name):
-  """Asserts x holds integers in [0, num_values); returns x with the check attached."""
+  """Asserts x holds integers in [0, num_values); returns x with the check attached.
+
+  Graph asserts: they run eagerly and in `tf.function`, but XLA drops them.
+  """
   message = f"{head_name} expects integer values in [0, {num_values - 1}]"
   checks = [
       tf.debugging.assert_equal(x, tf.round(x), message=message + ", got non-integer values"),

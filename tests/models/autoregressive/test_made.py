@@ -282,6 +282,9 @@ def test_ensemble_log_prob_is_log_mean_of_per_mask_probabilities():
   model.use_mask(2)
   orders.add(tuple(model.sampling_order().numpy()))
   assert len(orders) == 2  # Random orderings differ between masks.
+  for bad in (0, 5):  # Mask 4 would wrap onto mask 0.
+    with pytest.raises(ValueError, match=r"num_masks must be in \[1, 4\]"):
+      model.ensemble_log_prob(x, num_masks=bad)
 
 
 def test_mask_cycler_changes_masks_during_fit_and_validates_on_mask_zero():
@@ -301,3 +304,21 @@ def test_mask_cycler_changes_masks_during_fit_and_validates_on_mask_zero():
             callbacks=[MaskCycler(every_n_steps=1), Record()])
   assert [index for kind, index in seen if kind == "train"] == [0, 1, 2, 0]
   assert {index for kind, index in seen if kind == "valid"} == {0}
+
+
+def test_mask_cycler_every_n_steps_keeps_each_mask_for_n_steps():
+  model = make_made((6,), hidden_units=[8], ordering="random", num_masks=3)
+  seen = []
+
+  class Record(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+      seen.append((model.mask_index, tuple(model.sampling_order().numpy())))
+
+  model.compile(optimizer="adam")
+  model.fit(binary_data(14, (6,)), batch_size=2, epochs=1, verbose=0,
+            callbacks=[MaskCycler(every_n_steps=2), Record()])
+  assert [index for index, _ in seen] == [0, 0, 1, 1, 2, 2, 0]
+  # Masks and ordering change together: each mask index has its own ordering.
+  orders = {index: order for index, order in seen}
+  assert len(set(orders.values())) == 3
+  assert all(order == orders[index] for index, order in seen)

@@ -120,6 +120,22 @@ def test_rnade_density_integrates_to_one_in_one_dimension():
 
 
 @METHODS
+def test_rnade_density_integrates_to_one_in_two_dimensions(method):
+  model = make_nade((2,), heads.GaussianMixture(2), hidden_units=6, ordering="reverse", seed=3,
+                    log_prob_method=method)
+  for weight in model.trainable_weights:  # Means, scales and weights that move with x_1.
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[4, len(weight.name)]) * 0.3)
+  axis = np.linspace(-12, 12, 1201, dtype=np.float32)
+  grid = np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1).reshape(-1, 2)
+  density = np.exp(model.log_prob(grid).numpy().astype(np.float64)).reshape(len(axis), len(axis))
+  inner = np.trapezoid(density, axis, axis=1)
+  assert abs(np.trapezoid(inner, axis) - 1.0) < 1e-4
+  # In reverse order x_0's conditional moves with x_1: not two independent 1-D integrals.
+  params = model(np.array([[0.0, -2.0], [0.0, 2.0]], np.float32)).numpy()
+  assert not np.allclose(params[0, 0], params[1, 0])
+
+
+@METHODS
 @pytest.mark.parametrize("head", [heads.Bernoulli(), heads.Categorical(3), heads.GaussianMixture(2)])
 def test_outputs_depend_only_on_earlier_inputs(head, method):
   # With the recurrence these gradients come from its hand-written backward loop; its

@@ -164,9 +164,14 @@ class MADE(AutoregressiveModel):
   def ensemble_log_prob(self, x, num_masks=None):
     """log (1/M) sum_m p_m(x) over the first M masks (default num_masks): [batch].
 
+    Raises ValueError when M is outside [1, num_masks]: masks past num_masks were
+    never trained, and `use_mask` would wrap them onto trained ones.
     Leaves the model on the mask it had.
     """
-    num_masks = int(num_masks or self.num_masks)
+    num_masks = self.num_masks if num_masks is None else int(num_masks)
+    if not 1 <= num_masks <= self.num_masks:
+      raise ValueError(f"num_masks must be in [1, {self.num_masks}] (the masks this model was "
+                       f"trained with), got {num_masks}.")
     current = self.mask_index
     if self._compiled_log_prob is None:
       self._compiled_log_prob = tf.function(self.log_prob)
