@@ -64,6 +64,8 @@ def run_row(name, data_path, workdir_root):
   return {**row,
           "best_epoch": summary["best_epoch"], "epochs": summary["epochs"],
           "train_minutes": summary.get("minutes_total", summary.get("minutes_this_run")),
+          # Process CPU minutes (all threads), None for a workdir trained before they were kept.
+          "train_cpu_minutes": summary.get("cpu_minutes_total"),
           "commands": [" ".join(["python"] + train[1:]), " ".join(["python"] + evaluate[1:])]}
 
 
@@ -86,15 +88,16 @@ def main():
     print(f"== {name}", flush=True)
     rows.append(run_row(name, args.data, args.workdir_root))
     print(json.dumps(rows[-1]), flush=True)
-  print("\n| model | published | target | test NLL (nats) | bits/dim | best epoch / epochs | minutes |")
-  print("|---|---|---|---|---|---|---|")
+  print("\n| model | published | target | test NLL (nats) | bits/dim | best epoch / epochs | minutes | CPU minutes |")
+  print("|---|---|---|---|---|---|---|---|")
   for row in rows:
     nll = f"{row['test_nll_nats']:.2f}"
     if "test_nll_refined_nats" in row:
       nll += f" (refined proposal: {row['test_nll_refined_nats']:.2f})"
     print(f"| {row['model']} | {row['published_nats']} | <= {row['target_nats']} | "
           f"{nll} | {row['bits_per_dim']:.4f} | "
-          f"{row['best_epoch']} / {row['epochs']} | {row['train_minutes']:.1f} |")
+          f"{row['best_epoch']} / {row['epochs']} | {row['train_minutes']:.1f} | "
+          f"{'n/a' if row['train_cpu_minutes'] is None else format(row['train_cpu_minutes'], '.1f')} |")
   print("\nCommands:")
   for row in rows:
     print("  " + "\n  ".join(row["commands"]))

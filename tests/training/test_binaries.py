@@ -89,14 +89,16 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
   killed_at = second["epoch"]
   assert killed_at < 12
   # The killed runs' minutes, kept at each backup, count in the total.
-  killed_minutes = json.loads((workdir / "minutes.json").read_text())["minutes_total"]
-  assert killed_minutes > 0
+  killed = json.loads((workdir / "minutes.json").read_text())
+  killed_minutes = killed["minutes_total"]
+  assert killed_minutes > 0 and killed["cpu_minutes_total"] > 0
   result = run("tfgen.train", *args[3:])
   assert f"resuming {workdir} at epoch {killed_at + 1} of 12" in result.stdout
   assert f"Epoch {killed_at + 1}/12" in result.stdout and "Epoch 1/12" not in result.stdout
   summary = json.loads((workdir / "train_summary.json").read_text())
   assert summary["minutes_total"] == pytest.approx(
       killed_minutes + summary["minutes_this_run"], abs=0.03)
+  assert summary["cpu_minutes_total"] > killed["cpu_minutes_total"]
   # The same command once more: nothing left to train.
   again = run("tfgen.train", *args[3:])
   assert "has finished its 12 epochs; nothing to train" in again.stdout

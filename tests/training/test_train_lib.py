@@ -127,12 +127,14 @@ def test_bfloat16_matmuls_under_xla_warn_that_they_are_slow(tmp_path):
 
 def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   path = tmp_path / "minutes.json"
-  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5)  # pylint: disable=protected-access
+  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5, cpu_minutes_before=4.0)  # pylint: disable=protected-access
   backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2, on_save=wall_clock.save)
   backup.on_train_batch_end(0)
   assert not path.exists()  # Not yet: one step of two.
   backup.on_train_batch_end(1)
-  assert json.loads(path.read_text())["minutes_total"] >= 2.5  # Mid-epoch, with the earlier minutes.
+  record = json.loads(path.read_text())
+  assert record["minutes_total"] >= 2.5  # Mid-epoch, with the earlier minutes.
+  assert record["cpu_minutes_total"] > 4.0  # This process has used some CPU since.
   path.unlink()
   backup.on_train_batch_end(0)  # The count runs on across epochs: it is the backup's own.
   assert not path.exists()
@@ -173,3 +175,13 @@ def backup_for_a_tiny_model(backup_dir, save_freq, on_save):
   backup.set_model(model)
   backup.on_epoch_begin(0)
   return backup
+
+
+def test_cpu_minutes_stay_unknown_after_a_run_that_did_not_keep_them(tmp_path):
+  (tmp_path / "minutes.json").write_text(json.dumps({"minutes_total": 3.0}))
+  before = train_lib._minutes_before(str(tmp_path))  # pylint: disable=protected-access
+  assert before == (3.0, None)
+  wall_clock = train_lib._WallClock(str(tmp_path / "minutes.json"), *before)  # pylint: disable=protected-access
+  wall_clock.save()
+  record = json.loads((tmp_path / "minutes.json").read_text())
+  assert record["minutes_total"] >= 3.0 and record["cpu_minutes_total"] is None  # No partial total.

@@ -33,24 +33,35 @@ class _PlotCurves(keras.callbacks.Callback):
 
 
 class _WallClock:
-  """Keeps minutes.json at the wall-clock minutes of all runs of a workdir.
+  """Keeps minutes.json at the wall-clock and CPU minutes of all runs of a workdir.
 
   The backup calls `save` after each of its writes (every epoch, and every
   `steps_per_backup` steps), so a run that is killed still counts up to its
-  last backup when a later run resumes.
+  last backup when a later run resumes. CPU minutes are this process's
+  (`time.process_time`, all threads: about cores x wall minutes when busy);
+  None when an earlier run of the workdir did not keep them.
   """
 
-  def __init__(self, path, minutes_before):
-    self.path, self.minutes_before = path, minutes_before
-    self.started = time.time()
+  def __init__(self, path, minutes_before, cpu_minutes_before=0.0):
+    self.path, self.minutes_before, self.cpu_minutes_before = path, minutes_before, cpu_minutes_before
+    self.started, self.cpu_started = time.time(), time.process_time()
 
   def minutes_this_run(self):
     return (time.time() - self.started) / 60.0
 
+  def cpu_minutes_this_run(self):
+    return (time.process_time() - self.cpu_started) / 60.0
+
+  def cpu_minutes_total(self):
+    if self.cpu_minutes_before is None:
+      return None
+    return round(self.cpu_minutes_before + self.cpu_minutes_this_run(), 4)
+
   def save(self):
-    """Writes minutes.json; returns the minutes of all runs so far."""
+    """Writes minutes.json; returns the wall-clock minutes of all runs so far."""
     minutes_total = self.minutes_before + self.minutes_this_run()
-    atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4)})
+    atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4),
+                                  "cpu_minutes_total": self.cpu_minutes_total()})
     return minutes_total
 
 
@@ -60,13 +71,17 @@ def _resume_seed(seed, epoch, batch):
 
 
 def _minutes_before(workdir):
-  """Minutes already spent on `workdir` by earlier runs, finished or killed."""
+  """(wall-clock, CPU) minutes already spent on `workdir` by earlier runs, finished or killed.
+
+  CPU minutes are None when an earlier run did not keep them (so no partial total).
+  """
   for name in (MINUTES_JSON, "train_summary.json"):
     path = os.path.join(workdir, name)
     if os.path.exists(path):
       record = atomic.read_json(path)
-      return float(record.get("minutes_total", record.get("minutes_this_run", 0.0)))
-  return 0.0
+      return (float(record.get("minutes_total", record.get("minutes_this_run", 0.0))),
+              record.get("cpu_minutes_total"))
+  return 0.0, 0.0
 
 
 def strategy_for(name):
@@ -96,7 +111,7 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
     if os.path.isdir(folder):
       atomic.remove_stale_temporaries(folder)
   keras.utils.set_random_seed(config.seed)
-  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), _minutes_before(workdir))
+  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), *_minutes_before(workdir))
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
                            on_save=wall_clock.save)
   resumed_from, resumed_batch = backup.restored_position()
@@ -172,6 +187,7 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
              "best_val_nll_nats": best.get("val_loss"),
              "minutes_this_run": round(wall_clock.minutes_this_run(), 2),
              # Wall-clock minutes of every run of this workdir together, killed ones included.
-             "minutes_total": round(wall_clock.save(), 2)}
+             "minutes_total": round(wall_clock.save(), 2),
+             "cpu_minutes_total": wall_clock.cpu_minutes_total()}
   atomic.write_json(summary_path, summary)
   return summary
