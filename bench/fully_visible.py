@@ -104,9 +104,10 @@ def main():
       "nade_one_pass_vs_per_conditional_loop_speedup": {
           "recurrence": round(naive / times["nade"], 1),
           "prefix_sums": round(naive / times["nade_prefix_sums"], 1)},
-      # The target: >= 50x for log_prob over the per-conditional loop, here for the
-      # default method (the O(nH) recurrence a_{t+1} = a_t + W[o_t] x_{o_t} of the NADE paper).
-      "nade_default_method_meets_50x_target": bool(naive / times["nade"] >= 50),
+      # The target: >= 50x for log_prob over the per-conditional loop (the eager one,
+      # as written in textbooks; against the traced loop the ratios are the next field's),
+      # here for the default method (the O(nH) recurrence a_{t+1} = a_t + W[o_t] x_{o_t}).
+      "nade_default_method_meets_50x_target_over_eager_loop": bool(naive / times["nade"] >= 50),
       "nade_one_pass_vs_compiled_loop_speedup": {
           "recurrence": round(naive_compiled / times["nade"], 1),
           "prefix_sums": round(naive_compiled / times["nade_prefix_sums"], 1)},

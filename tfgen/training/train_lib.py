@@ -58,11 +58,11 @@ class _WallClock:
     return round(self.cpu_minutes_before + self.cpu_minutes_this_run(), 4)
 
   def save(self):
-    """Writes minutes.json; returns the wall-clock minutes of all runs so far."""
-    minutes_total = self.minutes_before + self.minutes_this_run()
-    atomic.write_json(self.path, {"minutes_total": round(minutes_total, 4),
-                                  "cpu_minutes_total": self.cpu_minutes_total()})
-    return minutes_total
+    """Writes minutes.json; returns what it wrote: {minutes_total, cpu_minutes_total}."""
+    record = {"minutes_total": round(self.minutes_before + self.minutes_this_run(), 4),
+              "cpu_minutes_total": self.cpu_minutes_total()}
+    atomic.write_json(self.path, record)
+    return record
 
 
 def _resume_seed(seed, epoch, batch):
@@ -115,6 +115,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
   backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
                            on_save=wall_clock.save)
   resumed_from, resumed_batch = backup.restored_position()
+  if (resumed_from or resumed_batch) and not wall_clock.minutes_before:
+    wall_clock.cpu_minutes_before = None  # A backup older than minutes.json: no full CPU total.
   # Each process's shuffles start again from their seed, so a run resumed with the
   # config's seed would replay the epoch orders of the run it continues; with masks
   # cycling per step it would even replay the same (batch, mask) pairs, which it has
@@ -186,8 +188,8 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
              "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
              "best_val_nll_nats": best.get("val_loss"),
              "minutes_this_run": round(wall_clock.minutes_this_run(), 2),
-             # Wall-clock minutes of every run of this workdir together, killed ones included.
-             "minutes_total": round(wall_clock.save(), 2),
-             "cpu_minutes_total": wall_clock.cpu_minutes_total()}
+             "cpu_minutes_this_run": round(wall_clock.cpu_minutes_this_run(), 2)}
+  # Wall-clock and CPU minutes of every run of this workdir together, killed ones included.
+  summary.update(wall_clock.save())
   atomic.write_json(summary_path, summary)
   return summary
