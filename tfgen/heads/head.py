@@ -80,8 +80,8 @@ class Head:
     naming the head, instead of returning a silent NaN or a wrong number.
     The checks are graph asserts, which XLA drops: inside a `jit_compile=True`
     function (e.g. `compile(jit_compile=True)`, or Keras's default "auto" on a
-    GPU) they do not run, so check the
-    data once outside it (an eager `log_prob` on it raises as above).
+    GPU) they do not run, so check the data once outside it (an eager
+    `log_prob` on it raises as above).
     """
     x = tf.convert_to_tensor(x)
     if not x.dtype.is_floating:
