@@ -1,7 +1,7 @@
 r"""Trains a model from a config file into a workdir; rerun the same command to resume.
 
   python -m tfgen.train --config=tfgen/configs/made_digits.py --workdir=runs/made \
-      [--config.training.num_epochs=50]
+      [--config.training.num_epochs=50] [--warm_start_from=runs/other]
 """
 
 from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)
@@ -13,13 +13,17 @@ from ml_collections import config_flags
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "Config file (get_config()).")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: checkpoints, logs, config.json.")
+_WARM_START_FROM = flags.DEFINE_string(
+    "warm_start_from", None, "Another run's workdir: a fresh run starts from its latest backup "
+    "(weights and optimizer state), e.g. to continue it with dropout.")
 flags.mark_flags_as_required(["config", "workdir"])
 
 
 def main(argv):
   del argv
   from tfgen.training import train_lib  # pylint: disable=import-outside-toplevel
-  summary = binary.run_main("tfgen.train", lambda: train_lib.train(_CONFIG.value, _WORKDIR.value))
+  summary = binary.run_main("tfgen.train", lambda: train_lib.train(
+      _CONFIG.value, _WORKDIR.value, warm_start_from=_WARM_START_FROM.value))
   print(f"best validation NLL {summary['best_val_nll_nats']} nats at epoch {summary['best_epoch']}; "
         f"workdir {_WORKDIR.value}")
 

@@ -14,6 +14,8 @@ from tfgen.training.best_checkpoint import BestCheckpoint
 from tfgen.training.mask_cycler import MaskCycler
 from tfgen.training.optimizers import build_optimizer
 from tfgen.training.resumable_backup import ResumableBackup
+from tfgen.training.warm_start import WARM_START_JSON
+from tfgen.training.warm_start import warm_start
 from tfgen.utils import atomic
 from tfgen.utils import plots
 
@@ -93,7 +95,7 @@ def strategy_for(name):
   raise ValueError(f"unknown distribution {name!r}; use 'default' or 'mirrored'")
 
 
-def train(config, workdir, verbose=1, extra_callbacks=()):
+def train(config, workdir, verbose=1, extra_callbacks=(), warm_start_from=None):
   """Trains (or resumes) the run in `workdir`; returns a summary dict.
 
   Rerunning the same command after an interruption resumes from the latest
@@ -104,6 +106,9 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
     workdir: run folder (created).
     verbose: Keras fit verbosity (1 = progress bar).
     extra_callbacks: more Keras callbacks (e.g. an app's sample printer).
+    warm_start_from: another run's workdir; a fresh run starts from its latest
+      backup, weights and optimizer slots (see `warm_start`). Ignored once this
+      run has a backup of its own.
   """
   os.makedirs(workdir, exist_ok=True)
   backup_dir = os.path.join(workdir, "backup")
@@ -138,12 +143,19 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
     warnings.warn("model.training_matmul_dtype=bfloat16 with training.jit_compile=True: XLA's CPU "
                   "matmuls do not use the bfloat16 units, so these steps are slower than float32 "
                   "ones; set training.jit_compile=False.", stacklevel=2)
-  with strategy_for(config.training.distribution).scope():
+  strategy = strategy_for(config.training.distribution)
+  with strategy.scope():
     model = models.build(config.model, config.head, info)
     model.build((None,) + tuple(info.shape))
     model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs),
                   jit_compile=jit_compile)
   run.write_run_config(workdir, config, info, model.get_config())
+  if warm_start_from and not (resumed_from or resumed_batch):
+    with strategy.scope():
+      started_from = warm_start(model, warm_start_from, workdir)
+    if verbose:
+      print(f"warm start from {started_from['source_workdir']} at epoch "
+            f"{started_from['source_epoch']} (batch {started_from['source_batch']})")
 
   history_csv = os.path.join(workdir, "history.csv")
   callbacks = []
@@ -189,6 +201,9 @@ def train(config, workdir, verbose=1, extra_callbacks=()):
              "best_val_nll_nats": best.get("val_loss"),
              "minutes_this_run": round(wall_clock.minutes_this_run(), 2),
              "cpu_minutes_this_run": round(wall_clock.cpu_minutes_this_run(), 2)}
+  warm_start_path = os.path.join(workdir, WARM_START_JSON)
+  if os.path.exists(warm_start_path):
+    summary["warm_start"] = atomic.read_json(warm_start_path)  # Its minutes are not in ours.
   # Wall-clock and CPU minutes of every run of this workdir together, killed ones included.
   summary.update(wall_clock.save())
   atomic.write_json(summary_path, summary)

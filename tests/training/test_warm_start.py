@@ -1,0 +1,109 @@
+"""warm_start: a new run starts from another run's backup, weights and optimizer slots."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from tfgen import models
+from tfgen.training import run, train_lib
+from tfgen.training.optimizers import build_optimizer
+from tfgen.training.warm_start import WARM_START_JSON, warm_start
+from tests.training.test_train_lib import history, tiny_ensemble_config
+
+
+def adagrad_config():
+  config = tiny_ensemble_config(jit_compile=False)
+  config.optimizer.name = "adagrad"
+  config.optimizer.learning_rate = 0.05
+  config.optimizer.schedule = "constant"
+  config.training.num_epochs = 1
+  return config
+
+
+def compiled_model(config, workdir):
+  _, info = run.read_run_config(workdir)
+  model = models.build(config.model, config.head, info)
+  model.build((None,) + tuple(info.shape))
+  model.compile(optimizer=build_optimizer(config.optimizer, 1))
+  return model
+
+
+@pytest.fixture(name="source_workdir", scope="module")
+def fixture_source_workdir(tmp_path_factory):
+  workdir = str(tmp_path_factory.mktemp("source"))
+  train_lib.train(adagrad_config(), workdir, verbose=0)
+  return workdir
+
+
+def test_warm_start_copies_weights_and_slots_but_keeps_its_learning_rate(source_workdir, tmp_path):
+  source_config = adagrad_config()
+  source = compiled_model(source_config, source_workdir)
+  source.optimizer.build(source.trainable_variables)
+  source.load_weights(os.path.join(source_workdir, "backup", "latest.weights.h5"))
+
+  config = adagrad_config()
+  config.model.dropout = 0.3  # No weights: the same model to start from.
+  config.optimizer.learning_rate = 0.01
+  model = compiled_model(config, source_workdir)
+  record = warm_start(model, source_workdir, str(tmp_path))
+
+  assert len(model.weights) == len(source.weights)
+  for target, expected in zip(model.weights, source.weights):
+    np.testing.assert_array_equal(np.asarray(target), np.asarray(expected), err_msg=target.path)
+  accumulators = [variable for variable in model.optimizer.variables if "accumulator" in variable.path]
+  source_accumulators = [variable for variable in source.optimizer.variables
+                         if "accumulator" in variable.path]
+  assert len(accumulators) == len(model.trainable_variables)
+  for target, expected in zip(accumulators, source_accumulators):
+    np.testing.assert_array_equal(np.asarray(target), np.asarray(expected))
+  # Trained accumulators, not AdaGrad's start of 1e-6 (masked-out weights keep it).
+  assert float(np.max(np.asarray(accumulators[0]))) > 1e-5
+  assert int(model.optimizer.iterations) == int(source.optimizer.iterations) == 3
+  np.testing.assert_allclose(float(model.optimizer.learning_rate), 0.01)
+  assert record["source_epoch"] == 1 and record["source_workdir"] == os.path.normpath(source_workdir)
+  with open(os.path.join(str(tmp_path), WARM_START_JSON), encoding="utf-8") as handle:
+    assert json.load(handle) == record
+
+
+def test_warm_start_refuses_other_weights_another_optimizer_and_no_backup(source_workdir, tmp_path):
+  config = adagrad_config()
+  config.model.hidden_units = (16, 32)
+  with pytest.raises(ValueError, match=r"hidden_0/kernel \(64, 16\)"):
+    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+  config = adagrad_config()
+  config.optimizer.name = "adam"
+  with pytest.raises(ValueError, match="FusedAdagrad.*Adam"):
+    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+  empty = tmp_path / "empty"
+  empty.mkdir()
+  with pytest.raises(ValueError, match="no such workdir|no config.json"):
+    warm_start(compiled_model(adagrad_config(), source_workdir), str(empty), str(tmp_path))
+  with pytest.raises(ValueError, match="cannot start from itself"):
+    warm_start(compiled_model(adagrad_config(), source_workdir), source_workdir, source_workdir)
+  assert not os.path.exists(os.path.join(str(tmp_path), WARM_START_JSON))
+
+
+def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(source_workdir, tmp_path):
+  workdir = str(tmp_path / "fork")
+  config = adagrad_config()
+  config.model.dropout = 0.2
+  summary = train_lib.train(config, workdir, verbose=0, warm_start_from=source_workdir)
+  assert summary["warm_start"]["source_epoch"] == 1
+  fresh = str(tmp_path / "fresh")
+  train_lib.train(config, fresh, verbose=0)
+  # One more epoch from trained weights and slots fits better than a first epoch.
+  assert history(workdir)[0, 1] < history(fresh)[0, 1]
+  with open(os.path.join(workdir, "backup", "training_metadata.json"), encoding="utf-8") as handle:
+    assert json.load(handle)["epoch"] == 1
+
+  # A rerun with more epochs resumes this run's own backup, not the source's again.
+  weights_after_one_epoch = compiled_model(config, workdir)
+  weights_after_one_epoch.optimizer.build(weights_after_one_epoch.trainable_variables)
+  weights_after_one_epoch.load_weights(os.path.join(workdir, "backup", "latest.weights.h5"))
+  config.training.num_epochs = 2
+  summary = train_lib.train(config, workdir, verbose=0, warm_start_from=source_workdir)
+  assert summary["resumed_from_epoch"] == 1
+  assert len(history(workdir)) == 2
+  assert int(weights_after_one_epoch.optimizer.iterations) == 6  # Source's 3, then this run's 3.
