@@ -125,10 +125,10 @@ def test_bfloat16_matmuls_under_xla_warn_that_they_are_slow(tmp_path):
     train_lib.train(config, str(tmp_path), verbose=0)
 
 
-def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
+def test_run_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   path = tmp_path / "minutes.json"
-  wall_clock = train_lib._WallClock(str(path), minutes_before=2.5, cpu_minutes_before=4.0)  # pylint: disable=protected-access
-  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2, on_save=wall_clock.save)
+  clock = train_lib._RunClock(str(path), minutes_before=2.5, cpu_minutes_before=4.0)  # pylint: disable=protected-access
+  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2, on_save=clock.save)
   backup.on_train_batch_end(0)
   assert not path.exists()  # Not yet: one step of two.
   backup.on_train_batch_end(1)
@@ -140,7 +140,7 @@ def test_wall_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
   assert not path.exists()
   backup.on_train_batch_end(1)
   assert path.exists()
-  epochs_only = train_lib._WallClock(str(tmp_path / "epochs.json"), 0.0)  # pylint: disable=protected-access
+  epochs_only = train_lib._RunClock(str(tmp_path / "epochs.json"), 0.0)  # pylint: disable=protected-access
   backup = backup_for_a_tiny_model(tmp_path / "epoch_backup", save_freq="epoch",
                                    on_save=epochs_only.save)
   for batch in range(5):
@@ -181,7 +181,12 @@ def test_cpu_minutes_stay_unknown_after_a_run_that_did_not_keep_them(tmp_path):
   (tmp_path / "minutes.json").write_text(json.dumps({"minutes_total": 3.0}))
   before = train_lib._minutes_before(str(tmp_path))  # pylint: disable=protected-access
   assert before == (3.0, None)
-  wall_clock = train_lib._WallClock(str(tmp_path / "minutes.json"), *before)  # pylint: disable=protected-access
-  wall_clock.save()
+  clock = train_lib._RunClock(str(tmp_path / "minutes.json"), *before)  # pylint: disable=protected-access
+  clock.save()
   record = json.loads((tmp_path / "minutes.json").read_text())
   assert record["minutes_total"] >= 3.0 and record["cpu_minutes_total"] is None  # No partial total.
+  # A backup with no minutes record at all predates them: CPU unknown; a fresh run starts at 0.
+  empty = tmp_path / "empty"
+  empty.mkdir()
+  assert train_lib._minutes_before(str(empty), resumed=True) == (0.0, None)  # pylint: disable=protected-access
+  assert train_lib._minutes_before(str(empty), resumed=False) == (0.0, 0.0)  # pylint: disable=protected-access

@@ -34,7 +34,7 @@ class _PlotCurves(keras.callbacks.Callback):
       plots.plot_training_curves(self.csv_path, self.png_path, self.title)
 
 
-class _WallClock:
+class _RunClock:
   """Keeps minutes.json at the wall-clock and CPU minutes of all runs of a workdir.
 
   The backup calls `save` after each of its writes (every epoch, and every
@@ -72,10 +72,12 @@ def _resume_seed(seed, epoch, batch):
   return seed + epoch + (batch << 20)  # Equal only 2**20 epochs apart.
 
 
-def _minutes_before(workdir):
+def _minutes_before(workdir, resumed=False):
   """(wall-clock, CPU) minutes already spent on `workdir` by earlier runs, finished or killed.
 
-  CPU minutes are None when an earlier run did not keep them (so no partial total).
+  CPU minutes are None when an earlier run did not keep them (so no partial total):
+  its record lacks them, or, `resumed` from a backup, there is no record at all
+  (a backup written before minutes were kept).
   """
   for name in (MINUTES_JSON, "train_summary.json"):
     path = os.path.join(workdir, name)
@@ -83,7 +85,7 @@ def _minutes_before(workdir):
       record = atomic.read_json(path)
       return (float(record.get("minutes_total", record.get("minutes_this_run", 0.0))),
               record.get("cpu_minutes_total"))
-  return 0.0, 0.0
+  return 0.0, (None if resumed else 0.0)
 
 
 def strategy_for(name):
@@ -116,12 +118,11 @@ def train(config, workdir, verbose=1, extra_callbacks=(), warm_start_from=None):
     if os.path.isdir(folder):
       atomic.remove_stale_temporaries(folder)
   keras.utils.set_random_seed(config.seed)
-  wall_clock = _WallClock(os.path.join(workdir, MINUTES_JSON), *_minutes_before(workdir))
-  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch",
-                           on_save=wall_clock.save)
+  backup = ResumableBackup(backup_dir, save_freq=int(config.training.steps_per_backup) or "epoch")
   resumed_from, resumed_batch = backup.restored_position()
-  if (resumed_from or resumed_batch) and not wall_clock.minutes_before:
-    wall_clock.cpu_minutes_before = None  # A backup older than minutes.json: no full CPU total.
+  clock = _RunClock(os.path.join(workdir, MINUTES_JSON),
+                    *_minutes_before(workdir, resumed=bool(resumed_from or resumed_batch)))
+  backup.on_save = clock.save
   # Each process's shuffles start again from their seed, so a run resumed with the
   # config's seed would replay the epoch orders of the run it continues; with masks
   # cycling per step it would even replay the same (batch, mask) pairs, which it has
@@ -199,12 +200,12 @@ def train(config, workdir, verbose=1, extra_callbacks=(), warm_start_from=None):
   summary = {"model": config.model.name, "dataset": info.name, "epochs": num_epochs,
              "resumed_from_epoch": resumed_from, "best_epoch": best.get("epoch"),
              "best_val_nll_nats": best.get("val_loss"),
-             "minutes_this_run": round(wall_clock.minutes_this_run(), 2),
-             "cpu_minutes_this_run": round(wall_clock.cpu_minutes_this_run(), 2)}
+             "minutes_this_run": round(clock.minutes_this_run(), 2),
+             "cpu_minutes_this_run": round(clock.cpu_minutes_this_run(), 2)}
   warm_start_path = os.path.join(workdir, WARM_START_JSON)
   if os.path.exists(warm_start_path):
     summary["warm_start"] = atomic.read_json(warm_start_path)  # Its minutes are not in ours.
   # Wall-clock and CPU minutes of every run of this workdir together, killed ones included.
-  summary.update(wall_clock.save())
+  summary.update(clock.save())
   atomic.write_json(summary_path, summary)
   return summary
