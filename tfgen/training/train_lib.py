@@ -18,6 +18,7 @@ from tfgen.training.warm_start import WARM_START_JSON
 from tfgen.training.warm_start import warm_start
 from tfgen.utils import atomic
 from tfgen.utils import plots
+from tfgen.utils.workdir_lock import WorkdirLock
 
 MINUTES_JSON = "minutes.json"
 
@@ -113,6 +114,14 @@ def train(config, workdir, verbose=1, extra_callbacks=(), warm_start_from=None):
       run has a backup of its own.
   """
   os.makedirs(workdir, exist_ok=True)
+  # Held to the end: a second process on this workdir would interleave its
+  # backups and history rows with ours and delete our temporaries as stale.
+  with WorkdirLock(workdir):
+    return _train(config, workdir, verbose, extra_callbacks, warm_start_from)
+
+
+def _train(config, workdir, verbose, extra_callbacks, warm_start_from):
+  """`train` with the workdir locked."""
   backup_dir = os.path.join(workdir, "backup")
   for folder in (workdir, backup_dir):
     if os.path.isdir(folder):
