@@ -70,7 +70,15 @@ def test_warm_start_copies_weights_and_slots_but_keeps_its_learning_rate(source_
 def test_warm_start_refuses_other_weights_another_optimizer_and_no_backup(source_workdir, tmp_path):
   config = adagrad_config()
   config.model.hidden_units = (16, 32)
-  with pytest.raises(ValueError, match=r"hidden_0/kernel \(64, 16\)"):
+  with pytest.raises(ValueError, match=r"differs from the source's in \['hidden_units'\]"):
+    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+  config = adagrad_config()
+  config.model.seed = 7  # Same shapes, other masks: the weights would mean something else.
+  with pytest.raises(ValueError, match=r"in \['seed'\]"):
+    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+  config = adagrad_config()
+  config.optimizer.schedule = "cosine"
+  with pytest.raises(ValueError, match="needs a constant learning rate"):
     warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
   config = adagrad_config()
   config.optimizer.name = "adam"
@@ -85,7 +93,8 @@ def test_warm_start_refuses_other_weights_another_optimizer_and_no_backup(source
   assert not os.path.exists(os.path.join(str(tmp_path), WARM_START_JSON))
 
 
-def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(source_workdir, tmp_path):
+def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(source_workdir, tmp_path,
+                                                                          monkeypatch):
   workdir = str(tmp_path / "fork")
   config = adagrad_config()
   config.model.dropout = 0.2
@@ -98,12 +107,25 @@ def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(sourc
   with open(os.path.join(workdir, "backup", "training_metadata.json"), encoding="utf-8") as handle:
     assert json.load(handle)["epoch"] == 1
 
+  after_one_epoch = compiled_model(config, workdir)
+  after_one_epoch.optimizer.build(after_one_epoch.trainable_variables)
+  after_one_epoch.load_weights(os.path.join(workdir, "backup", "latest.weights.h5"))
+  assert int(after_one_epoch.optimizer.iterations) == 6  # Source's 3, then this run's 3.
+
   # A rerun with more epochs resumes this run's own backup, not the source's again.
-  weights_after_one_epoch = compiled_model(config, workdir)
-  weights_after_one_epoch.optimizer.build(weights_after_one_epoch.trainable_variables)
-  weights_after_one_epoch.load_weights(os.path.join(workdir, "backup", "latest.weights.h5"))
+  def no_second_warm_start(*args):
+    raise AssertionError(f"warm started again: {args}")
+
+  monkeypatch.setattr(train_lib, "warm_start", no_second_warm_start)
   config.training.num_epochs = 2
   summary = train_lib.train(config, workdir, verbose=0, warm_start_from=source_workdir)
   assert summary["resumed_from_epoch"] == 1
   assert len(history(workdir)) == 2
-  assert int(weights_after_one_epoch.optimizer.iterations) == 6  # Source's 3, then this run's 3.
+  with pytest.raises(ValueError, match="was warm-started from .*, not "):
+    train_lib.train(config, workdir, verbose=0, warm_start_from=fresh)
+
+
+def test_a_fresh_rerun_without_the_flag_is_refused(source_workdir, tmp_path):
+  (tmp_path / WARM_START_JSON).write_text(json.dumps({"source_workdir": source_workdir}))
+  with pytest.raises(ValueError, match="pass --warm_start_from="):
+    train_lib.train(adagrad_config(), str(tmp_path), verbose=0)

@@ -15,6 +15,8 @@ from tfgen.training.mask_cycler import MaskCycler
 from tfgen.training.optimizers import build_optimizer
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.training.warm_start import WARM_START_JSON
+from tfgen.training.warm_start import check_warm_start_flag
+from tfgen.training.warm_start import source_position
 from tfgen.training.warm_start import warm_start
 from tfgen.utils import atomic
 from tfgen.utils import plots
@@ -138,6 +140,11 @@ def _train(config, workdir, verbose, extra_callbacks, warm_start_from):
   # partly memorized. A resumed run shuffles from a seed of its own instead, which
   # also differs between two backups inside one epoch (Keras restarts the epoch).
   train_seed = _resume_seed(config.seed, resumed_from, resumed_batch)
+  resumed = bool(resumed_from or resumed_batch)
+  check_warm_start_flag(workdir, warm_start_from, resumed)
+  if warm_start_from and not resumed:  # Nor the source's orders.
+    position = source_position(warm_start_from)
+    train_seed = _resume_seed(config.seed, position["epoch"], position["batch"])
   train_data, info = run.load_split(config, "train", seed=train_seed)
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
   run.check_conditioning(config, info)
@@ -160,7 +167,7 @@ def _train(config, workdir, verbose, extra_callbacks, warm_start_from):
     model.compile(optimizer=build_optimizer(config.optimizer, steps_per_epoch * num_epochs),
                   jit_compile=jit_compile)
   run.write_run_config(workdir, config, info, model.get_config())
-  if warm_start_from and not (resumed_from or resumed_batch):
+  if warm_start_from and not resumed:
     with strategy.scope():
       started_from = warm_start(model, warm_start_from, workdir)
     if verbose:

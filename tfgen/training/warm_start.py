@@ -16,6 +16,8 @@ its position and the minutes spent on it, so totals can include them.
 
 import os
 
+import keras
+
 from tfgen import models
 from tfgen.training import run
 from tfgen.training.optimizers import build_optimizer
@@ -23,25 +25,68 @@ from tfgen.utils import atomic
 
 WARM_START_JSON = "warm_start.json"
 
+# Model fields that a warm-started run may change: they have no weights and do not
+# change what the weights mean (unlike, say, MADE's seed, which picks its masks).
+FREE_MODEL_FIELDS = ("name", "trainable", "dtype", "dropout") + run.COMPUTE_ONLY_MODEL_FIELDS
 
-def _relative_path(variable):
-  """A variable's path without its model's (process-unique) name."""
-  return variable.path.split("/", 1)[-1]
+
+def _fixed_fields(model_config):
+  return {key: value for key, value in model_config.items() if key not in FREE_MODEL_FIELDS}
 
 
-def _copy(targets, sources, what, match_paths=True):
-  """Assigns sources to targets, after checking that they pair up (paths and shapes)."""
+def _check_same_model(model, source):
+  """Refuses a model that differs from the source in more than FREE_MODEL_FIELDS."""
+  mine, theirs = _fixed_fields(model.get_config()), _fixed_fields(source.get_config())
+  differing = sorted(key for key in set(mine) | set(theirs) if mine.get(key) != theirs.get(key))
+  if differing:
+    raise ValueError(f"warm start: this model differs from the source's in {differing}; only "
+                     f"{list(FREE_MODEL_FIELDS[3:])} may change")
+
+
+def _copy(targets, sources, what):
+  """Assigns sources to targets, after checking that they pair up (order and shapes).
+
+  Paths are not compared: Keras numbers unnamed layers per process.
+  """
   if len(targets) != len(sources):
     raise ValueError(f"warm start: the source run has {len(sources)} {what} and this run "
                      f"{len(targets)}; the models must have the same weights")
   for target, source in zip(targets, sources):
-    if ((match_paths and _relative_path(target) != _relative_path(source))
-        or tuple(target.shape) != tuple(source.shape)):
+    if tuple(target.shape) != tuple(source.shape):
       raise ValueError(f"warm start: {what} differ: this run's {target.path} "
                        f"{tuple(target.shape)} against the source's {source.path} "
                        f"{tuple(source.shape)}")
   for target, source in zip(targets, sources):
     target.assign(source)
+
+
+def source_position(source_workdir):
+  """{epoch, batch} of the source backup a warm start would start from."""
+  return _source_state(source_workdir)[1]
+
+
+def check_warm_start_flag(workdir, warm_start_from, resumed):
+  """Refuses a rerun whose --warm_start_from disagrees with WORKDIR/warm_start.json.
+
+  A fresh rerun without the flag would silently train from scratch, and one with
+  another source would mix two runs' records.
+  """
+  path = os.path.join(workdir, WARM_START_JSON)
+  if not os.path.exists(path):
+    return
+  recorded = atomic.read_json(path)["source_workdir"]
+  if warm_start_from is None and not resumed:
+    raise ValueError(f"{workdir} was warm-started from {recorded}; pass "
+                     f"--warm_start_from={recorded} or use a new --workdir")
+  if warm_start_from is not None and (os.path.realpath(warm_start_from)
+                                      != os.path.realpath(recorded)):
+    raise ValueError(f"{workdir} was warm-started from {recorded}, not {warm_start_from}; "
+                     f"use a new --workdir")
+
+
+def _state_of(optimizer):
+  """An optimizer's variables but its learning rate: step count, then slots in weight order."""
+  return [variable for variable in optimizer.variables if variable.name != "learning_rate"]
 
 
 def _source_state(source_workdir):
@@ -74,8 +119,13 @@ def warm_start(model, source_workdir, workdir):
     ValueError: the source has no backup, another optimizer, or other weights.
   """
   source_workdir = os.path.normpath(source_workdir)
-  if os.path.normpath(workdir) == source_workdir:
+  if os.path.realpath(workdir) == os.path.realpath(source_workdir):
     raise ValueError(f"warm start: {workdir} cannot start from itself")
+  schedule = getattr(model.optimizer, "_learning_rate", None)
+  if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+    # The copied step count would start the schedule where the source stopped.
+    raise ValueError("warm start: needs a constant learning rate (optimizer.schedule="
+                     "'constant'); a schedule would continue from the source's step count")
   source_config, source_info = run.read_run_config(source_workdir)
   weights, position = _source_state(source_workdir)
   source = models.build(source_config.model, source_config.head, source_info)
@@ -89,14 +139,14 @@ def warm_start(model, source_workdir, workdir):
     source.load_weights(weights)
   except (OSError, ValueError) as error:
     raise ValueError(f"{weights}: cannot load the source backup ({error})") from None
+  _check_same_model(model, source)
   _copy(model.weights, source.weights, "weights")
   if not model.optimizer.built:
     model.optimizer.build(model.trainable_variables)
-  # Everything but the learning rate, which is this run's own. Slot names embed the
-  # model's name; the slots follow the trainable weights, whose paths matched above.
-  keep = lambda optimizer: [variable for variable in optimizer.variables
-                            if variable.name != "learning_rate"]
-  _copy(keep(model.optimizer), keep(source.optimizer), "optimizer variables", match_paths=False)
+  # Everything but the learning rate, which is this run's own.
+  _copy(_state_of(model.optimizer), _state_of(source.optimizer), "optimizer variables")
+  if int(source.optimizer.iterations) == 0:  # Keras loads mismatched slots with a warning only.
+    raise ValueError(f"{weights}: the source backup holds no optimizer state")
   del source
   minutes_path = os.path.join(source_workdir, "minutes.json")
   minutes = atomic.read_json(minutes_path) if os.path.exists(minutes_path) else {}
