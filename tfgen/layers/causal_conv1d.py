@@ -74,8 +74,12 @@ class CausalConv1D(keras.layers.Layer):
     padded = tf.pad(inputs, [[0, 0], [self.queue_length, 0], [0, 0]])
     if self.shift:
       padded = padded[:, :-1]
-    outputs = tf.nn.conv1d(padded, self.kernel, stride=1, padding="VALID",
-                           dilations=self.dilation_rate)
+    # tf.nn.convolution dilates by space-to-batch. tf.nn.conv1d(dilations=d) has no
+    # gradient on CPUs where TensorFlow runs without oneDNN (TF_ENABLE_ONEDNN_OPTS=0,
+    # many AMD and ARM machines): "Current CPU implementations do not yet support
+    # dilation rates larger than 1".
+    outputs = tf.nn.convolution(padded, self.kernel, padding="VALID",
+                                dilations=[self.dilation_rate])
     if self.bias is not None:
       outputs = outputs + self.bias
     return self.activation(outputs)
@@ -89,7 +93,7 @@ class CausalConv1D(keras.layers.Layer):
     history = tf.concat([queue, inputs[:, tf.newaxis, :]], axis=1)      # [B, L + 1, C]
     last = self.queue_length - int(self.shift)                           # index of x_{t - s}
     taps = [history[:, last - k * self.dilation_rate] for k in range(self.kernel_size)]
-    # W_k multiplies x_{t - s - k d}; tf.nn.conv1d's kernel index 0 is the oldest tap.
+    # W_k multiplies x_{t - s - k d}; the convolution's kernel index 0 is the oldest tap.
     outputs = sum(tf.matmul(tap, self.kernel[self.kernel_size - 1 - k])
                   for k, tap in enumerate(taps))
     if self.bias is not None:
