@@ -23,6 +23,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
+from tfgen.training.workdir import Workdir  # pylint: disable=wrong-import-position
 from tfgen.utils import atomic  # pylint: disable=wrong-import-position
 ROWS = {
     # name: (config, description, published nats, target nats)
@@ -53,8 +54,7 @@ def run_row(name, data_path, workdir_root):
                  stdout=subprocess.DEVNULL)
   result = subprocess.run(evaluate, cwd=REPO, env=env, check=True, capture_output=True, text=True)
   evaluation = json.loads(result.stdout.strip().splitlines()[-1])
-  with open(os.path.join(REPO, workdir, "train_summary.json"), encoding="utf-8") as handle:
-    summary = json.load(handle)
+  summary = Workdir(os.path.join(REPO, workdir)).read_summary()
   row = {"name": name, "model": description, "published_nats": published, "target_nats": target,
          "test_nll_nats": evaluation["nll_nats"], "bits_per_dim": evaluation["bits_per_dim"]}
   if "negative_elbo_nats" in evaluation:

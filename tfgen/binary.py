@@ -16,3 +16,25 @@ def run_main(program, function):
     sys.exit(f"{program}: error: {lines[0]}")
   except tf.errors.OpError as error:
     sys.exit(f"{program}: error: {error.message.splitlines()[0]}")
+
+
+def config_from_flag(name="config"):
+  """The ConfigDict that a config-file flag loaded; a missing or broken file raises a ValueError.
+
+  ml_collections reports a missing file as "Failed loading config file
+  config_config", without the path; this names the path the user gave.
+  """
+  from absl import flags  # pylint: disable=import-outside-toplevel
+  from ml_collections import config_flags  # pylint: disable=import-outside-toplevel
+  flag = flags.FLAGS[name]
+  path = config_flags.get_config_filename(flag)
+  if not os.path.isfile(path):
+    raise ValueError(f"--{name}={path}: no such file")
+  config = flag.value
+  try:
+    config.to_dict()  # A config that failed to load raises on any use.
+  except OSError as error:
+    cause = error.__cause__ or error
+    details = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    raise ValueError(f"--{name}={path}: cannot load it ({details[-1] if details else cause})") from None
+  return config

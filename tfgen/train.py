@@ -23,7 +23,7 @@ def main(argv):
   del argv
   from tfgen.training import train_lib  # pylint: disable=import-outside-toplevel
   summary = binary.run_main("tfgen.train", lambda: train_lib.train(
-      _CONFIG.value, _WORKDIR.value, warm_start_from=_WARM_START_FROM.value))
+      binary.config_from_flag(_CONFIG.name), _WORKDIR.value, warm_start_from=_WARM_START_FROM.value))
   print(f"best validation NLL {summary['best_val_nll_nats']} nats at epoch {summary['best_epoch']}; "
         f"workdir {_WORKDIR.value}")
 

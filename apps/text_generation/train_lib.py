@@ -1,7 +1,6 @@
 """Trains a character model on a corpus through tfgen's trainer, printing samples as it goes."""
 
 import math
-import os
 
 import keras
 
@@ -10,7 +9,7 @@ from apps.text_generation.vocabulary import Vocabulary
 from tfgen import data
 from tfgen.training import evaluate_lib
 from tfgen.training import train_lib
-from tfgen.utils import atomic
+from tfgen.training.workdir import Workdir
 
 
 class SamplePrinter(keras.callbacks.Callback):
@@ -33,17 +32,33 @@ class SamplePrinter(keras.callbacks.Callback):
       self.print_fn("  sample: " + repr(self.vocabulary.decode(sample)))
 
 
-def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose=1):
+def choose_config(corpus, model="rnn", print_fn=print):
+  """The app's config for `corpus`, its preset chosen from the corpus text; prints the choice."""
+  train_text, valid_text, _ = data.load_text(configs.data_name(corpus))
+  shape = configs.corpus_shape(train_text + valid_text)
+  preset = configs.choose_preset(shape)
+  config = configs.get_config(model, corpus, preset, shape)
+  print_fn(f"corpus {corpus}: {shape.describe()}; preset {preset!r} (data {config.data.name}, "
+           f"windows of {config.data.sequence_length}, dropout {config.model.dropout}, "
+           + ("early stopping)" if config.training.early_stopping_patience else
+              f"{config.training.num_epochs} x {config.training.steps_per_epoch} steps)"))
+  return config
+
+
+def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="auto"):
   """Trains (or resumes) a character model; returns the validation nats and bits per character.
 
   Args:
-    corpus: "names", "tiny_shakespeare" (TFDS) or a path to any UTF-8 text file.
+    corpus: "names", "tiny_shakespeare" (TFDS) or a path to any UTF-8 text file
+      (a file of one item a line, such as a list of names, is shuffled by line
+      before the split).
     model: "rnn" or "transformer".
     workdir: run folder; it keeps the vocabulary (vocabulary.json) and everything
       `tfgen.train` writes.
     overrides: {config field: value}, e.g. {"training.num_epochs": 1, "seed": 3}.
+    verbose: as for `tfgen.training.train_lib.train`; 0 also silences the preset line.
   """
-  config = configs.get_config(model, corpus)
+  config = choose_config(corpus, model, print_fn=print if verbose else (lambda _: None))
   for key, value in (overrides or {}).items():
     *sections, field = key.split(".")
     target = config
@@ -55,16 +70,16 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose=1):
   _, info = data.load(config.data.name, "train", batch_size=config.data.batch_size,
                       path=config.data.path or None, sequence_length=config.data.sequence_length)
   vocabulary = Vocabulary(info.vocabulary)
-  os.makedirs(workdir, exist_ok=True)
-  atomic.write_json(os.path.join(workdir, "vocabulary.json"), {"characters": info.vocabulary})
+  run_dir = Workdir(workdir)
+  run_dir.create()
+  run_dir.write_vocabulary(info.vocabulary)
   printer = SamplePrinter(vocabulary, config.data.sequence_length, seed=config.seed)
-  train_lib.train(config, workdir, verbose=verbose, extra_callbacks=[printer])
+  train_lib.train(config, run_dir, verbose=verbose, extra_callbacks=[printer])
   result = evaluate_lib.evaluate(workdir, "valid")
   nats = result["nll_nats"] / config.data.sequence_length
   summary = {"corpus": corpus, "model": model, "valid_nats_per_char": round(nats, 4),
              "valid_bits_per_char": round(nats / math.log(2), 4),
              "valid_characters": result["num_examples"] * config.data.sequence_length,
              "vocabulary_size": len(vocabulary)}
-  atomic.write_json(os.path.join(workdir, "text_summary.json"), summary)
+  run_dir.write_text_summary(summary)
   return summary
-

@@ -187,3 +187,22 @@ def test_corrupt_gzip_body_is_named(tmp_path, shared_data):
 def test_text_without_a_path_is_named():
   with pytest.raises(data.DataError, match="text: needs a file"):
     data.load("text:", "train")
+
+
+def test_a_list_file_is_shuffled_by_line_before_the_split(tmp_path):
+  items = [f"Item{index:03d}" for index in range(200)]  # Sorted, as a user's list may be.
+  path = tmp_path / "list.txt"
+  path.write_text("\n".join(items) + "\n\n")
+  train, valid, source = data.load_text(f"lines:{path}")
+  train_items, valid_items = train.split(), valid.split()
+  assert source == str(path) and len(valid_items) == 20 and len(train_items) == 180
+  assert sorted(train_items + valid_items) == items  # Every item once, blank lines dropped.
+  assert valid_items != items[-20:]  # Not the file's last lines: both splits span the list.
+  assert data.load_text(f"lines:{path}") == (train, valid, source)  # A fixed shuffle.
+  _, info = data.load(f"lines:{path}", "valid", sequence_length=8)
+  assert info.num_examples == len(valid) // 8
+  with pytest.raises(data.DataError, match="lines: needs a file"):
+    data.load_text("lines:")
+  (tmp_path / "one.txt").write_text("only\n")
+  with pytest.raises(data.DataError, match="1 non-empty line"):
+    data.load_text(f"lines:{tmp_path / 'one.txt'}")

@@ -32,7 +32,12 @@ def last_line(text):
 
 def test_train_sample_evaluate(tmp_path):
   workdir = str(tmp_path / "run")
-  run("tfgen.train", *TINY, f"--workdir={workdir}", "--config.training.num_epochs=2")
+  trained = run("tfgen.train", *TINY, f"--workdir={workdir}", "--config.training.num_epochs=2")
+  # Written to a pipe, as to a log file: a line per epoch, no progress-bar frames or colours.
+  assert "\r" not in trained.stdout and "\x1b" not in trained.stdout
+  epoch_lines = [line for line in trained.stdout.splitlines() if " - loss: " in line]
+  assert len(epoch_lines) == 2 and all("val_loss" in line for line in epoch_lines)
+  assert len(trained.stdout) < 2000, trained.stdout
   for name in ("config.json", "best.weights.h5", "best.json", "history.csv", "training_curves.png"):
     assert os.path.exists(os.path.join(workdir, name)), name
   assert os.listdir(os.path.join(workdir, "logs"))
@@ -107,6 +112,12 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
 
 
 def test_errors_are_one_clear_line(tmp_path):
+  result = run("tfgen.train", "--config=tfgen/configs/no_such_config.py",
+               f"--workdir={tmp_path / 'run'}", check=False)
+  assert result.returncode == 1
+  assert last_line(result.stderr) == (
+      "tfgen.train: error: --config=tfgen/configs/no_such_config.py: no such file")
+
   missing = run("tfgen.evaluate", f"--workdir={tmp_path / 'nothing'}", check=False)
   assert missing.returncode == 1
   assert last_line(missing.stderr) == f"tfgen.evaluate: error: {tmp_path / 'nothing'}: no such workdir"

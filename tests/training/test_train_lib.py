@@ -2,7 +2,6 @@
 
 import csv
 import json
-import os
 
 import keras
 import numpy as np
@@ -11,6 +10,8 @@ import pytest
 from tfgen.configs import made_digits
 from tfgen.training import run, train_lib
 from tfgen.training.resumable_backup import ResumableBackup
+from tfgen.training.run_clock import RunClock
+from tfgen.training.workdir import Workdir
 
 
 def tiny_ensemble_config(jit_compile):
@@ -26,7 +27,7 @@ def tiny_ensemble_config(jit_compile):
 
 
 def history(workdir):
-  with open(os.path.join(workdir, "history.csv"), newline="") as handle:
+  with open(Workdir(workdir).history_path, newline="") as handle:
     rows = list(csv.DictReader(handle))
   return np.array([[float(row["loss"]), float(row["val_loss"])] for row in rows])
 
@@ -90,7 +91,7 @@ def test_two_resumes_inside_one_epoch_shuffle_differently(tmp_path, monkeypatch)
   config = tiny_ensemble_config(jit_compile=False)
   config.training.num_epochs = 1
   train_lib.train(config, str(tmp_path), verbose=0)
-  metadata_path = os.path.join(str(tmp_path), "backup", "training_metadata.json")
+  metadata_path = Workdir(tmp_path).backup_metadata_path
   config.training.num_epochs = 2
   for mid_epoch_batch in (2, 4):  # As if killed after backups at these steps of epoch 2.
     with open(metadata_path, "w", encoding="utf-8") as handle:
@@ -98,8 +99,7 @@ def test_two_resumes_inside_one_epoch_shuffle_differently(tmp_path, monkeypatch)
     train_lib.train(config, str(tmp_path), verbose=0)
   assert train_seeds[0] == config.seed
   assert len(set(train_seeds)) == 3, train_seeds
-  with open(metadata_path, encoding="utf-8") as handle:
-    assert json.load(handle) == {"epoch": 2, "batch": 0}
+  assert Workdir(tmp_path).read_backup_position() == (2, 0)
 
 
 def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_path):
@@ -112,8 +112,8 @@ def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_p
   train_lib.train(config, str(tmp_path), verbose=0)
   losses = history(str(tmp_path))
   assert losses.shape == (2, 2) and np.all(np.isfinite(losses))
-  written = json.loads((tmp_path / "config.json").read_text())
-  assert written["config"]["model"]["training_matmul_dtype"] == "bfloat16"
+  written, _ = Workdir(tmp_path).read_config()
+  assert written.model.training_matmul_dtype == "bfloat16"
 
 
 def test_bfloat16_matmuls_under_xla_warn_that_they_are_slow(tmp_path):
@@ -126,67 +126,88 @@ def test_bfloat16_matmuls_under_xla_warn_that_they_are_slow(tmp_path):
 
 
 def test_run_clock_writes_minutes_at_the_backup_frequency_too(tmp_path):
+  workdir = Workdir(tmp_path)
+  workdir.write_minutes(2.5, 4.0)  # Earlier runs'.
+  clock = RunClock(workdir)
   path = tmp_path / "minutes.json"
-  clock = train_lib._RunClock(str(path), minutes_before=2.5, cpu_minutes_before=4.0)  # pylint: disable=protected-access
-  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2, on_save=clock.save)
+  path.unlink()
+  backup = backup_for_a_tiny_model(workdir, save_freq=2, on_save=clock.save)
   backup.on_train_batch_end(0)
   assert not path.exists()  # Not yet: one step of two.
   backup.on_train_batch_end(1)
-  record = json.loads(path.read_text())
-  assert record["minutes_total"] >= 2.5  # Mid-epoch, with the earlier minutes.
-  assert record["cpu_minutes_total"] > 4.0  # This process has used some CPU since.
+  minutes, cpu_minutes = workdir.read_minutes()
+  assert minutes >= 2.5  # Mid-epoch, with the earlier minutes.
+  assert cpu_minutes > 4.0  # This process has used some CPU since.
   path.unlink()
   backup.on_train_batch_end(0)  # The count runs on across epochs: it is the backup's own.
   assert not path.exists()
   backup.on_train_batch_end(1)
   assert path.exists()
-  epochs_only = train_lib._RunClock(str(tmp_path / "epochs.json"), 0.0)  # pylint: disable=protected-access
-  backup = backup_for_a_tiny_model(tmp_path / "epoch_backup", save_freq="epoch",
-                                   on_save=epochs_only.save)
+  epochs_only = Workdir(tmp_path / "epochs")
+  epochs_only.create()
+  backup = backup_for_a_tiny_model(epochs_only, save_freq="epoch",
+                                   on_save=RunClock(epochs_only).save)
   for batch in range(5):
     backup.on_train_batch_end(batch)
-  assert not (tmp_path / "epochs.json").exists()
+  assert not (tmp_path / "epochs" / "minutes.json").exists()
   backup.on_epoch_end(0)
-  assert (tmp_path / "epochs.json").exists()
+  assert epochs_only.read_minutes()[1] > 0.0
 
 
 def test_backup_writes_an_epochs_last_step_once(tmp_path):
+  workdir = Workdir(tmp_path)
   saves = []
-  backup = backup_for_a_tiny_model(tmp_path / "backup", save_freq=2,
-                                   on_save=lambda: saves.append(backup._current_epoch))  # pylint: disable=protected-access
+  backup = backup_for_a_tiny_model(workdir, save_freq=2,
+                                   on_save=lambda: saves.append(workdir.read_backup_position()))
   backup.set_params({"steps": 4, "epochs": 2})
   for batch in range(4):
     backup.on_train_batch_end(batch)
-  assert len(saves) == 1  # After step 2 of 4; step 4 is left to the epoch's end.
+  assert saves == [(0, 1)]  # After step 2 of 4; step 4 is left to the epoch's end.
   backup.on_epoch_end(0)
-  assert saves == [0, 1]
-  metadata = json.loads((tmp_path / "backup" / "training_metadata.json").read_text())
-  assert metadata["epoch"] == 1
+  assert saves == [(0, 1), (1, 0)]
   backup.on_epoch_begin(1)
   backup.on_train_batch_end(0)
   assert len(saves) == 2  # The count to the next backup restarted at the epoch's end.
   backup.on_train_batch_end(1)
-  assert saves == [0, 1, 1]
+  assert saves == [(0, 1), (1, 0), (1, 1)]
 
 
-def backup_for_a_tiny_model(backup_dir, save_freq, on_save):
+def backup_for_a_tiny_model(workdir, save_freq, on_save):
   model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-  backup = ResumableBackup(str(backup_dir), save_freq=save_freq, on_save=on_save)
+  backup = ResumableBackup(workdir.backup_weights_path, workdir.backup_metadata_path,
+                           save_freq=save_freq, on_save=on_save)
   backup.set_model(model)
   backup.on_epoch_begin(0)
   return backup
 
 
-def test_cpu_minutes_stay_unknown_after_a_run_that_did_not_keep_them(tmp_path):
-  (tmp_path / "minutes.json").write_text(json.dumps({"minutes_total": 3.0}))
-  before = train_lib._minutes_before(str(tmp_path))  # pylint: disable=protected-access
-  assert before == (3.0, None)
-  clock = train_lib._RunClock(str(tmp_path / "minutes.json"), *before)  # pylint: disable=protected-access
-  clock.save()
-  record = json.loads((tmp_path / "minutes.json").read_text())
-  assert record["minutes_total"] >= 3.0 and record["cpu_minutes_total"] is None  # No partial total.
-  # A backup with no minutes record at all predates them: CPU unknown; a fresh run starts at 0.
-  empty = tmp_path / "empty"
-  empty.mkdir()
-  assert train_lib._minutes_before(str(empty), resumed=True) == (0.0, None)  # pylint: disable=protected-access
-  assert train_lib._minutes_before(str(empty), resumed=False) == (0.0, 0.0)  # pylint: disable=protected-access
+def test_a_backup_restores_through_keras(tmp_path):
+  """Keras reads the backup at the workdir's paths: fit resumes at the saved epoch."""
+  workdir = Workdir(tmp_path)
+  x = np.ones((4, 2), np.float32)
+  model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+  model.compile("sgd", "mse")
+  backup = ResumableBackup(workdir.backup_weights_path, workdir.backup_metadata_path)
+  model.fit(x, x[:, :1], epochs=2, verbose=0, callbacks=[backup])
+  assert workdir.read_backup_position() == (2, 0)
+  resumed = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+  resumed.compile("sgd", "mse")
+  history_of_resumed = resumed.fit(
+      x, x[:, :1], epochs=3, verbose=0,
+      callbacks=[ResumableBackup(workdir.backup_weights_path, workdir.backup_metadata_path)])
+  assert len(history_of_resumed.epoch) == 1  # Only epoch 3 was left.
+  np.testing.assert_allclose(resumed.layers[0].kernel.numpy(), model.layers[0].kernel.numpy(),
+                             atol=0.2)
+
+
+def test_fit_prints_a_progress_bar_only_on_a_terminal():
+  class Stream:
+    def __init__(self, tty):
+      self.tty = tty
+
+    def isatty(self):
+      return self.tty
+
+  assert train_lib.fit_verbosity("auto", Stream(tty=True)) == 1
+  assert train_lib.fit_verbosity("auto", Stream(tty=False)) == 2
+  assert train_lib.fit_verbosity(0, Stream(tty=True)) == 0

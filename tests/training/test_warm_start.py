@@ -1,15 +1,15 @@
 """warm_start: a new run starts from another run's backup, weights and optimizer slots."""
 
-import json
 import os
 
 import numpy as np
 import pytest
 
 from tfgen import models
-from tfgen.training import run, train_lib
+from tfgen.training import train_lib
 from tfgen.training.optimizers import build_optimizer
-from tfgen.training.warm_start import WARM_START_JSON, warm_start
+from tfgen.training.warm_start import warm_start
+from tfgen.training.workdir import Workdir
 from tests.training.test_train_lib import history, tiny_ensemble_config
 
 
@@ -23,7 +23,7 @@ def adagrad_config():
 
 
 def compiled_model(config, workdir):
-  _, info = run.read_run_config(workdir)
+  _, info = Workdir(workdir).read_config()
   model = models.build(config.model, config.head, info)
   model.build((None,) + tuple(info.shape))
   model.compile(optimizer=build_optimizer(config.optimizer, 1))
@@ -41,13 +41,13 @@ def test_warm_start_copies_weights_and_slots_but_keeps_its_learning_rate(source_
   source_config = adagrad_config()
   source = compiled_model(source_config, source_workdir)
   source.optimizer.build(source.trainable_variables)
-  source.load_weights(os.path.join(source_workdir, "backup", "latest.weights.h5"))
+  source.load_weights(Workdir(source_workdir).backup_weights_path)
 
   config = adagrad_config()
   config.model.dropout = 0.3  # No weights: the same model to start from.
   config.optimizer.learning_rate = 0.01
   model = compiled_model(config, source_workdir)
-  record = warm_start(model, source_workdir, str(tmp_path))
+  record = warm_start(model, source_workdir, Workdir(tmp_path))
 
   assert len(model.weights) == len(source.weights)
   for target, expected in zip(model.weights, source.weights):
@@ -63,34 +63,33 @@ def test_warm_start_copies_weights_and_slots_but_keeps_its_learning_rate(source_
   assert int(model.optimizer.iterations) == int(source.optimizer.iterations) == 3
   np.testing.assert_allclose(float(model.optimizer.learning_rate), 0.01)
   assert record["source_epoch"] == 1 and record["source_workdir"] == os.path.normpath(source_workdir)
-  with open(os.path.join(str(tmp_path), WARM_START_JSON), encoding="utf-8") as handle:
-    assert json.load(handle) == record
+  assert Workdir(tmp_path).read_warm_start() == record
 
 
 def test_warm_start_refuses_other_weights_another_optimizer_and_no_backup(source_workdir, tmp_path):
   config = adagrad_config()
   config.model.hidden_units = (16, 32)
   with pytest.raises(ValueError, match=r"differs from the source's in \['hidden_units'\]"):
-    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+    warm_start(compiled_model(config, source_workdir), source_workdir, Workdir(tmp_path))
   config = adagrad_config()
   config.model.seed = 7  # Same shapes, other masks: the weights would mean something else.
   with pytest.raises(ValueError, match=r"in \['seed'\]"):
-    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+    warm_start(compiled_model(config, source_workdir), source_workdir, Workdir(tmp_path))
   config = adagrad_config()
   config.optimizer.schedule = "cosine"
   with pytest.raises(ValueError, match="needs a constant learning rate"):
-    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+    warm_start(compiled_model(config, source_workdir), source_workdir, Workdir(tmp_path))
   config = adagrad_config()
   config.optimizer.name = "adam"
   with pytest.raises(ValueError, match="FusedAdagrad.*Adam"):
-    warm_start(compiled_model(config, source_workdir), source_workdir, str(tmp_path))
+    warm_start(compiled_model(config, source_workdir), source_workdir, Workdir(tmp_path))
   empty = tmp_path / "empty"
   empty.mkdir()
   with pytest.raises(ValueError, match="no such workdir|no config.json"):
-    warm_start(compiled_model(adagrad_config(), source_workdir), str(empty), str(tmp_path))
+    warm_start(compiled_model(adagrad_config(), source_workdir), str(empty), Workdir(tmp_path))
   with pytest.raises(ValueError, match="cannot start from itself"):
-    warm_start(compiled_model(adagrad_config(), source_workdir), source_workdir, source_workdir)
-  assert not os.path.exists(os.path.join(str(tmp_path), WARM_START_JSON))
+    warm_start(compiled_model(adagrad_config(), source_workdir), source_workdir, Workdir(source_workdir))
+  assert Workdir(tmp_path).read_warm_start() is None
 
 
 def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(source_workdir, tmp_path,
@@ -104,12 +103,11 @@ def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(sourc
   train_lib.train(config, fresh, verbose=0)
   # One more epoch from trained weights and slots fits better than a first epoch.
   assert history(workdir)[0, 1] < history(fresh)[0, 1]
-  with open(os.path.join(workdir, "backup", "training_metadata.json"), encoding="utf-8") as handle:
-    assert json.load(handle)["epoch"] == 1
+  assert Workdir(workdir).read_backup_position()[0] == 1
 
   after_one_epoch = compiled_model(config, workdir)
   after_one_epoch.optimizer.build(after_one_epoch.trainable_variables)
-  after_one_epoch.load_weights(os.path.join(workdir, "backup", "latest.weights.h5"))
+  after_one_epoch.load_weights(Workdir(workdir).backup_weights_path)
   assert int(after_one_epoch.optimizer.iterations) == 6  # Source's 3, then this run's 3.
 
   # A rerun with more epochs resumes this run's own backup, not the source's again.
@@ -126,6 +124,6 @@ def test_a_warm_started_run_continues_and_then_resumes_from_its_own_backup(sourc
 
 
 def test_a_fresh_rerun_without_the_flag_is_refused(source_workdir, tmp_path):
-  (tmp_path / WARM_START_JSON).write_text(json.dumps({"source_workdir": source_workdir}))
+  Workdir(tmp_path).write_warm_start({"source_workdir": source_workdir})
   with pytest.raises(ValueError, match="pass --warm_start_from="):
     train_lib.train(adagrad_config(), str(tmp_path), verbose=0)

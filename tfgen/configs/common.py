@@ -13,6 +13,7 @@ def base_config():
   config.data.path = ""  # A local file or folder to read instead of TFDS; "" = the default source.
   config.data.data_dir = ""  # TFDS data folder; "" = TFDS's default.
   config.data.batch_size = 64  # Examples per training step.
+  config.data.sequence_length = 64  # Text and audio: values per training window.
   config.data.with_labels = False  # Feed (x, label) pairs; a conditional model (model.num_conditions > 0) needs them.
 
   config.model = ml_collections.ConfigDict()

@@ -2,6 +2,6 @@
 
 from tfgen.data.data_error import DataError
 from tfgen.data.dataset_info import DatasetInfo
-from tfgen.data.loader import load, names
+from tfgen.data.loader import load, load_text, names
 
-__all__ = ["DataError", "DatasetInfo", "load", "names"]
+__all__ = ["DataError", "DatasetInfo", "load", "load_text", "names"]

@@ -16,7 +16,7 @@ IMAGE_DATASETS = {
     "binarized_mnist": (2, image_sources.binarized_mnist),
     "mnist": (256, image_sources.mnist),
 }
-TEXT_DATASETS = ("names", "tiny_shakespeare", "text:<path>")
+TEXT_DATASETS = ("names", "tiny_shakespeare", "text:<path>", "lines:<path>")
 AUDIO_DATASETS = ("tones", "wav:<folder>")
 
 
@@ -25,12 +25,20 @@ def names():
   return sorted(IMAGE_DATASETS) + list(TEXT_DATASETS) + list(AUDIO_DATASETS)
 
 
-def _text(name, path, data_dir):
-  if name.startswith("text:"):
-    file_path = name[len("text:"):] or path
-    if not file_path:
-      raise DataError("text: needs a file, as text:PATH or with --config.data.path=PATH")
-    return text_sources.text_file(file_path)
+def load_text(name, path=None, data_dir=None):
+  """A text dataset's (train_text, valid_text, source), before it is cut into windows.
+
+  Args:
+    name: "names", "tiny_shakespeare", "text:PATH" (a file, first 90% / last
+      10%) or "lines:PATH" (a file of one item a line, lines shuffled first).
+    path, data_dir: as for `load`.
+  """
+  for prefix, read in (("text:", text_sources.text_file), ("lines:", text_sources.lines_file)):
+    if name.startswith(prefix):
+      file_path = name[len(prefix):] or path
+      if not file_path:
+        raise DataError(f"{prefix} needs a file, as {prefix}PATH or with --config.data.path=PATH")
+      return read(file_path)
   if name == "names":
     return text_sources.names(path or None)
   if name == "tiny_shakespeare":
@@ -56,7 +64,8 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
   Args:
     name: "digits" (embedded, 8x8, 17 levels), "binarized_digits", "binarized_mnist"
       (fixed 50k/10k/10k), "mnist", "names" (embedded census names),
-      "tiny_shakespeare", "text:<path>" (character windows), "tones" (generated
+      "tiny_shakespeare", "text:<path>" (character windows), "lines:<path>" (a
+      file of one item a line, shuffled, in character windows), "tones" (generated
       8 kHz sine tones) or "wav:<folder>" (every WAV file below it, mono, 8 kHz),
       both as 8-bit mu-law windows.
     split: "train", "valid" or "test" (text: "test" is the validation text).
@@ -109,7 +118,7 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
     ids = train_ids if split == "train" else valid_ids
     return _windows(ids, name, split, sequence_length, audio_sources.NUM_LEVELS, None, source,
                     batch_size, shuffle, seed, drop_remainder)
-  train_text, valid_text, source = _text(name, path, data_dir)
+  train_text, valid_text, source = load_text(name, path, data_dir)
   vocabulary = "".join(sorted(set(train_text) | set(valid_text)))
   text = train_text if split == "train" else valid_text
   lookup = {char: index for index, char in enumerate(vocabulary)}

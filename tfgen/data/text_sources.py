@@ -1,7 +1,8 @@
-"""Text corpora as strings: any UTF-8 file, the census names, tiny Shakespeare.
+"""Text corpora as strings: any UTF-8 file, a list of items, the census names, tiny Shakespeare.
 
 Each function returns (train_text, valid_text, source). The validation text is
-the last 10% (as in char-rnn and nanoGPT); names are shuffled first.
+the last 10% (as in char-rnn and nanoGPT); a list of items (one a line, such
+as the census names) is shuffled first, so both splits draw from the whole list.
 """
 
 import os
@@ -43,6 +44,22 @@ def text_file(path):
   return train, valid, path
 
 
+def shuffled_split(items):
+  """Items shuffled (seed 0), first 90% / last 10%, each as one item a line."""
+  ordered = list(items)
+  np.random.default_rng(0).shuffle(ordered)
+  cut = int(round(len(ordered) * (1.0 - VALID_FRACTION)))
+  return "\n".join(ordered[:cut]) + "\n", "\n".join(ordered[cut:]) + "\n"
+
+
+def lines_file(path):
+  """A file of one item a line (names, words, titles): its non-empty lines, shuffled, split."""
+  items = [line.strip() for line in read_text_file(path).splitlines() if line.strip()]
+  if len(items) < 2:
+    raise DataError(f"{path}: {len(items)} non-empty line(s); a list needs at least 2 items")
+  return (*shuffled_split(items), path)
+
+
 def names(path=None):
   """1990 US census first names (female and male), one capitalised name a line.
 
@@ -67,10 +84,7 @@ def names(path=None):
       if not fields[0].isalpha():
         raise DataError(f"{file_path}:{line_number}: expected a name first, got {fields[0]!r}")
       found.add(fields[0].capitalize())
-  ordered = sorted(found)
-  np.random.default_rng(0).shuffle(ordered)
-  cut = int(round(len(ordered) * (1.0 - VALID_FRACTION)))
-  return ("\n".join(ordered[:cut]) + "\n", "\n".join(ordered[cut:]) + "\n", path)
+  return (*shuffled_split(sorted(found)), path)
 
 
 def tiny_shakespeare(path=None, data_dir=None):

@@ -30,7 +30,7 @@ class Bernoulli(Head):
   def _element_distribution(self, params):
     return tfd.Bernoulli(logits=params[..., 0], dtype=tf.float32)
 
-  def _check_support(self, x):
+  def check_support(self, x):
     return check_integer_range(x, 2, "Bernoulli head")
 
   def _sample_elements(self, params, seed, temperature):

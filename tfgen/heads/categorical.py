@@ -49,7 +49,7 @@ class Categorical(Head):
     values = tf.range(self.num_classes, dtype=tf.float32)
     return tf.reduce_sum(tf.nn.softmax(params, axis=-1) * values, axis=-1)
 
-  def _check_support(self, x):
+  def check_support(self, x):
     return check_integer_range(x, self.num_classes, f"Categorical(num_classes={self.num_classes}) head")
 
   def _sample_elements(self, params, seed, temperature):

@@ -75,7 +75,7 @@ class DiscretizedLogisticMixture(Head):
         per_component(coeffs, num_coeffs) if num_coeffs else None,
         num_bins=self.num_bins, scalar_event=self.coupled_channels is None)
 
-  def _check_support(self, x):
+  def check_support(self, x):
     return check_integer_range(x, self.num_bins, repr(self) + " head")
 
   def _sample_elements(self, params, seed, temperature):

@@ -52,7 +52,7 @@ class GaussianMixture(Head):
         mixture_distribution=tfd.Categorical(logits=logits),
         components_distribution=tfd.Normal(loc=loc, scale=scale))
 
-  def _check_support(self, x):
+  def check_support(self, x):
     return check_finite(x, "GaussianMixture head")
 
   def _sample_elements(self, params, seed, temperature):

@@ -25,7 +25,7 @@ class Head:
   positions before g in its ordering.
 
   Subclasses define `params_per_element`, `_element_distribution`,
-  `_check_support` and `_sample_elements`; `sample` must use only ops that
+  `check_support` and `_sample_elements`; `sample` must use only ops that
   convert to TFLite builtins.
   """
 
@@ -86,7 +86,7 @@ class Head:
     x = tf.convert_to_tensor(x)
     if not x.dtype.is_floating:
       x = tf.cast(x, tf.float32)
-    x = self._check_support(tf.cast(x, tf.float32))
+    x = self.check_support(tf.cast(x, tf.float32))
     return self.distribution(params, batch_ndims).log_prob(x)
 
   def sample(self, params, seed=None, temperature=1.0):
@@ -109,7 +109,12 @@ class Head:
   def _element_distribution(self, params):
     raise NotImplementedError
 
-  def _check_support(self, x):
+  def check_support(self, x):
+    """x with graph asserts attached that its values lie in the head's support.
+
+    Values outside raise `tf.errors.InvalidArgumentError` naming the head (where
+    the asserts run: eagerly and in `tf.function`, not under XLA).
+    """
     raise NotImplementedError
 
   def _sample_elements(self, params, seed, temperature):

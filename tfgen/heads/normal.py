@@ -46,7 +46,7 @@ class Normal(Head):
   def _element_distribution(self, params):
     return tfd.Normal(loc=params[..., 0], scale=self.scale(params))
 
-  def _check_support(self, x):
+  def check_support(self, x):
     return check_finite(x, "Normal head")
 
   def _sample_elements(self, params, seed, temperature):

@@ -11,6 +11,8 @@ under the same compilation mode; tfgen's samplers always compile with XLA.
 
 import numbers
 
+import numpy as np
+
 import tensorflow as tf
 
 # Keeps log(u) and log(1 - u) finite.
@@ -66,3 +68,35 @@ def gumbel_argmax(logits, seed=None):
 def select(values, index, depth):
   """values[..., index] over the last axis, by a one-hot product (TFLite-friendly)."""
   return tf.reduce_sum(values * tf.one_hot(index, depth, dtype=values.dtype), axis=-1)
+
+
+def check_filters(top_k=0, top_p=1.0):
+  """Validates the next-token rules; returns (int top_k, float top_p)."""
+  if isinstance(top_k, bool) or int(top_k) != top_k or top_k < 0:
+    raise ValueError(f"top_k must be an integer >= 0 (0 = all values), got {top_k!r}")
+  if not 0.0 < float(top_p) <= 1.0:
+    raise ValueError(f"top_p must be in (0, 1] (1 = all values), got {top_p!r}")
+  return int(top_k), float(top_p)
+
+
+def filter_logits(logits, temperature=1.0, top_k=0, top_p=1.0):
+  """The next-token rules: logits [..., K] / temperature, all but the top-k / top-p mass at -inf.
+
+  top_k keeps the k likeliest values (0 = all); top_p keeps the smallest set
+  whose probability reaches top_p (the likeliest value always stays; 1 = all).
+  `top_k` and `top_p` are Python numbers; at their defaults only the
+  temperature applies.
+  """
+  logits = logits / temperature
+  num_values = logits.shape[-1]
+  if top_k and top_k < num_values:
+    kth = tf.math.top_k(logits, k=top_k).values[..., -1:]
+    logits = tf.where(logits < kth, -np.inf, logits)
+  if top_p < 1.0:
+    sorted_logits = tf.sort(logits, direction="DESCENDING", axis=-1)
+    cumulative = tf.cumsum(tf.nn.softmax(sorted_logits, axis=-1), axis=-1)
+    keep = tf.concat([tf.ones_like(cumulative[..., :1], tf.bool), cumulative[..., :-1] < top_p],
+                     axis=-1)
+    threshold = tf.reduce_min(tf.where(keep, sorted_logits, np.inf), axis=-1, keepdims=True)
+    logits = tf.where(logits < threshold, -np.inf, logits)
+  return logits

@@ -9,23 +9,22 @@ from tfgen.utils import atomic
 
 
 class BestCheckpoint(keras.callbacks.Callback):
-  """Saves `path` (a .weights.h5) whenever `monitor` improves, with a JSON record beside it.
+  """Saves the weights whenever `monitor` improves, with a JSON record of it.
 
-  The record (`path` with .json instead of .weights.h5) holds the epoch and the
-  value, and carries the best value across resumed runs.
+  The record holds the epoch and the value, and carries the best value across
+  resumed runs.
 
   Args:
     path: where the weights go, ending in .weights.h5.
+    record_path: the JSON record {"epoch", monitor}.
     monitor: the logged value to minimise.
   """
 
-  def __init__(self, path, monitor="val_loss"):
+  def __init__(self, path, record_path, monitor="val_loss"):
     super().__init__()
     if not path.endswith(".weights.h5"):
       raise ValueError(f"BestCheckpoint path must end in .weights.h5, got {path}")
-    self.path = path
-    self.record_path = path[:-len(".weights.h5")] + ".json"
-    self.monitor = monitor
+    self.path, self.record_path, self.monitor = path, record_path, monitor
     self.best = math.inf
     if os.path.exists(self.record_path):
       try:

@@ -1,16 +1,21 @@
-"""Exact test-set negative log-likelihood of a trained run, in nats and bits/dim."""
+"""Test-set negative log-likelihood of a trained run, in nats and bits/dim.
+
+What is reported depends on what the model says its `log_prob` is
+(`GenerativeModel.likelihood_kind`), not on its class:
+
+  "exact", "dequantized"  the mean of -`evaluation_log_prob` over the split
+  "elbo", "iwae_k"        the IWAE-k estimate of -log p(x) (k = num_importance_samples), and -ELBO
+  None                    the reconstruction error (an autoencoder has no likelihood)
+"""
 
 import math
 
 import numpy as np
 import tensorflow as tf
 
-from tfgen.models.flows.flow import Flow
 from tfgen.models.latent import importance_weighted
 from tfgen.training import run
-
-# Noise draws u per example when scoring a dequantized flow.
-DEQUANTIZATION_DRAWS = 10
+from tfgen.training.workdir import Workdir
 
 
 def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000, seed=0,
@@ -18,54 +23,56 @@ def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000,
   """Returns {"model", "dataset", "split", "num_examples", "nll_nats", "bits_per_dim"}.
 
   nll_nats is the mean of -log p(x) over the split's examples; bits_per_dim is
-  nll_nats / (D ln 2) with D the number of values in one example. A MADE with
-  num_masks = M > 1 is scored as the ensemble p(x) = (1/M) sum_m p_m(x), and the
-  result gains "num_masks".
+  nll_nats / (D ln 2) with D the number of values in one example. A labeled
+  split scores -log p(x | label). The model may add fields
+  (`evaluation_fields`: a MADE ensemble adds "num_masks").
 
-  A VAE's log p(x) has no closed form: nll_nats is then the IWAE estimate with
-  `num_importance_samples` samples per example (seeded by `seed`), and the result
-  gains "negative_elbo_nats" (-ELBO, analytic KL, one z per example) and
-  "num_importance_samples". With refine_steps > 0 it also gains
+  A latent-variable model's log p(x) has no closed form: nll_nats is then the
+  IWAE estimate with `num_importance_samples` samples per example (seeded by
+  `seed`), and the result gains "negative_elbo_nats" (-ELBO, analytic KL, one z
+  per example) and "num_importance_samples". With refine_steps > 0 it also gains
   "nll_nats_refined": the same K-sample estimate with each example's q(z | x)
   first refined by `refine_steps` Adam steps on its own ELBO
   (`importance_weighted.refine_posterior`). Both estimate the same log p(x);
-  nll_nats (the encoder's proposal) is the one the literature reports. An autoencoder has no likelihood: it reports
-  "reconstruction_error" (per example) instead. A flow on discrete data reports
-  the dequantization bound -E_u log p((x + u) / K) + D log K, E_u estimated
-  by DEQUANTIZATION_DRAWS seeded draws of u per example.
+  nll_nats (the encoder's proposal) is the one the literature reports. A model
+  with no likelihood reports "reconstruction_error" (per example) instead. A flow
+  on discrete data reports the dequantization bound -E_u log p((x + u) / K) + D log K
+  (`Flow.evaluation_log_prob`).
   """
-  model, config, info = run.load_model(workdir)
-  if hasattr(model, "log_weights"):
+  model, config, info = Workdir(workdir).load_model()
+  kind = model.likelihood_kind
+  if kind is None:
+    return _evaluate_reconstruction(model, config, info, split, batch_size)
+  if kind in ("elbo", "iwae_k"):
     return _evaluate_latent(model, config, info, split, batch_size, num_importance_samples, seed,
                             refine_steps)
-  if hasattr(model, "reconstruction_error"):
-    dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
-    errors = np.concatenate([model.reconstruction_error(batch).numpy() for batch in dataset])
-    return {"model": config.model.name, "dataset": info.name, "split": split,
-            "num_examples": len(errors), "reconstruction_error": round(float(errors.mean()), 4),
-            "loss": config.model.get("loss", "head")}
-  num_masks = getattr(model, "num_masks", 1)
-  dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
-  if isinstance(model, Flow):
-    flow_log_prob = tf.function(lambda x, draw_seed: model.log_prob(x, seed=draw_seed))
+  return _evaluate_density(model, config, info, split, batch_size, seed)
 
-    def log_prob(x, index):
-      """Mean over DEQUANTIZATION_DRAWS seeded noise draws (one draw moves digits by ~0.5 nats)."""
-      return tf.add_n([flow_log_prob(x, tf.constant([seed, index * DEQUANTIZATION_DRAWS + draw]))
-                       for draw in range(DEQUANTIZATION_DRAWS)]) / DEQUANTIZATION_DRAWS
-  else:
-    exact = model.ensemble_log_prob if num_masks > 1 else tf.function(model.log_prob)
-    # A labeled split gives (x, labels): the NLL is then -log p(x | label).
-    log_prob = lambda batch, index: exact(*batch) if isinstance(batch, tuple) else exact(batch)
+
+def _batches(config, split, batch_size):
+  """The split's batches as (x, labels or None)."""
+  dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
+  for batch in dataset:
+    yield batch if config.data.with_labels else (batch, None)
+
+
+def _evaluate_density(model, config, info, split, batch_size, seed):
+  """Mean -log p(x) (or the model's bound) over the split, batch by batch."""
   total, count = 0.0, 0
-  for index, batch in enumerate(dataset):
-    values = log_prob(batch, index).numpy().astype(np.float64)
+  for index, (x, labels) in enumerate(_batches(config, split, batch_size)):
+    log_p = model.evaluation_log_prob(x, labels, seed=tf.constant([seed, index]))
+    values = log_p.numpy().astype(np.float64)
     total += values.sum()
     count += len(values)
-  result = _summary(config, info, split, count, -total / count)
-  if num_masks > 1:
-    result["num_masks"] = num_masks
-  return result
+  return {**_summary(config, info, split, count, -total / count), **model.evaluation_fields()}
+
+
+def _evaluate_reconstruction(model, config, info, split, batch_size):
+  errors = np.concatenate([model.reconstruction_error(x).numpy()
+                           for x, _ in _batches(config, split, batch_size)])
+  return {"model": config.model.name, "dataset": info.name, "split": split,
+          "num_examples": len(errors), "reconstruction_error": round(float(errors.mean()), 4),
+          "loss": model.loss_kind}
 
 
 def _summary(config, info, split, count, nll):
@@ -84,7 +91,7 @@ def _evaluate_latent(model, config, info, split, batch_size, num_importance_samp
   # k samples per example are decoded `chunk` at a time: keep chunk x batch near 50k rows.
   batch_size = min(int(batch_size), 100)
   chunk_size = max(1, min(int(num_importance_samples), 50000 // batch_size))
-  dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
+
   def plain_elbo(x, condition, seed):
     """The ELBO itself (beta = 1) whatever beta the model trains with."""
     _, reconstruction, kl = model.elbo(x, condition, seed=seed)
@@ -93,8 +100,7 @@ def _evaluate_latent(model, config, info, split, batch_size, num_importance_samp
   elbo = tf.function(plain_elbo)
   total_nll = total_elbo = total_refined = 0.0
   count = 0
-  for index, batch in enumerate(dataset):
-    x, condition = batch if isinstance(batch, tuple) else (batch, None)
+  for index, (x, condition) in enumerate(_batches(config, split, batch_size)):
     batch_seed = (seed * 1_000_003 + index) % 2**31
     log_p = importance_weighted.log_likelihood(model, x, num_importance_samples, chunk_size,
                                                condition=condition, seed=batch_seed)

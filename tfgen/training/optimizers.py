@@ -16,7 +16,7 @@ def build_optimizer(optimizer_config, total_steps):
   """
   learning_rate = float(optimizer_config.learning_rate)
   schedule = optimizer_config.schedule
-  warmup_steps = int(optimizer_config.get("warmup_steps", 0))
+  warmup_steps = int(optimizer_config.warmup_steps)
   if schedule == "cosine":
     learning_rate = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0 if warmup_steps else learning_rate,
@@ -24,9 +24,9 @@ def build_optimizer(optimizer_config, total_steps):
         warmup_target=learning_rate if warmup_steps else None, warmup_steps=warmup_steps)
   elif schedule != "constant":
     raise ValueError(f"unknown learning-rate schedule {schedule!r}; use 'constant' or 'cosine'")
-  clipnorm = float(optimizer_config.get("clipnorm", 0.0)) or None
+  clipnorm = float(optimizer_config.clipnorm) or None
   name = optimizer_config.name
-  weight_decay = float(optimizer_config.get("weight_decay", 0.0))
+  weight_decay = float(optimizer_config.weight_decay)
   if weight_decay < 0 or (weight_decay and name != "adamw"):
     raise ValueError(f"weight_decay must be >= 0 and needs optimizer 'adamw', got "
                      f"weight_decay={weight_decay} with {name!r}")

@@ -1,4 +1,4 @@
-"""BackupAndRestore whose every write is atomic."""
+"""BackupAndRestore whose every write is atomic, at paths the workdir names."""
 
 import json
 import os
@@ -15,14 +15,23 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
   rerunning the same training command continues from it. The backup is kept at
   the end of training, so rerunning a finished command does no work.
 
+  This is the one place that reaches into Keras's callback: Keras restores a
+  backup through the model's private `_initial_epoch`, which only its own
+  BackupAndRestore sets, and it offers no public hook for how a backup is
+  written. So this class subclasses it and overrides its private `_save_model`
+  and file paths (`_weights_path`, `_training_metadata_path`), which it reads
+  back on restore; `tests/training/test_train_lib.py` checks the round trip.
+
   Args:
-    backup_dir: folder of the backup.
+    weights_path: the backup's weights (a .weights.h5 in its own folder).
+    metadata_path: the backup's {"epoch", "batch"} JSON.
     save_freq: "epoch" or a number of training steps between backups.
     on_save: called with no arguments after each complete backup (None = nothing).
   """
 
-  def __init__(self, backup_dir, save_freq="epoch", on_save=None):
-    super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+  def __init__(self, weights_path, metadata_path, save_freq="epoch", on_save=None):
+    super().__init__(os.path.dirname(weights_path), save_freq=save_freq, delete_checkpoint=False)
+    self._weights_path, self._training_metadata_path = weights_path, metadata_path
     self.on_save = on_save
 
   def on_epoch_begin(self, epoch, logs=None):
@@ -56,14 +65,3 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
         json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen}, handle)
     if self.on_save is not None:
       self.on_save()
-
-  def restored_position(self):
-    """The (epoch, batch) of the backup training resumes from ((0, 0) for a fresh run).
-
-    Keras restarts a backed-up epoch from its first batch, with the backup's weights.
-    """
-    if not os.path.exists(self._training_metadata_path):
-      return 0, 0
-    with open(self._training_metadata_path, encoding="utf-8") as handle:
-      metadata = json.load(handle)
-    return int(metadata["epoch"]), int(metadata.get("batch", 0))

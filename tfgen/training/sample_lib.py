@@ -4,12 +4,13 @@ import numpy as np
 
 from tfgen.data import audio_sources
 from tfgen.training import run
+from tfgen.training.workdir import Workdir
 from tfgen.utils import images
 
 
 def _labels(model, info, label, num_samples):
   """Labels for a conditional model: `label` (an int or a class name), or one class per sample in turn."""
-  num_conditions = getattr(model, "num_conditions", 0)
+  num_conditions = model.num_conditions
   if not num_conditions:
     if label is not None:
       raise ValueError("this run's model is unconditional; drop --label")
@@ -39,10 +40,9 @@ def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0, lab
   Returns:
     numpy [num_samples, *shape].
   """
-  model, _, info = run.load_model(workdir)
+  model, _, info = Workdir(workdir).load_model()
   labels = _labels(model, info, label, num_samples)
-  samples = model.sample(num_samples, temperature=temperature, seed=seed,
-                         **({} if labels is None else {"condition": labels})).numpy()
+  samples = model.sample(num_samples, condition=labels, temperature=temperature, seed=seed).numpy()
   if output and output.lower().endswith(".wav"):
     if info.num_values != audio_sources.NUM_LEVELS or len(info.shape) != 1:
       raise ValueError(f"{info.name} is not mu-law audio; write a .png instead")
@@ -61,7 +61,7 @@ def sample_with_probabilities(workdir, num_samples=16, output=None, seed=None):
   For binary data x_hat_i = p(x_i = 1 | x_<i), the picture of the NADE paper.
   Writes rows of (sample, x_hat) pairs to `output`. Returns (samples, means).
   """
-  model, _, info = run.load_model(workdir)
+  model, _, info = Workdir(workdir).load_model()
   samples = model.sample(num_samples, seed=seed)
   means = model.head.mean(model(samples)).numpy()
   samples = samples.numpy()
@@ -78,7 +78,7 @@ def complete(workdir, num_examples=8, seed=None, split="test", output=None):
   Writes rows of (original, given half, three completions) to `output`.
   Returns (originals, completions [3, num_examples, ...]).
   """
-  model, config, info = run.load_model(workdir)
+  model, config, info = Workdir(workdir).load_model()
   dataset, _ = run.load_split(config, split, shuffle=False)
   originals = next(iter(dataset.unbatch().batch(num_examples))).numpy()
   mask = np.zeros_like(originals)

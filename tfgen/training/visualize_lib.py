@@ -3,13 +3,13 @@
 Each function reads a workdir written by tfgen.train and writes PNGs into `output_dir`.
 """
 
-import os
 
 import matplotlib
 import numpy as np
 import tensorflow as tf
 
 from tfgen.training import run
+from tfgen.training.workdir import Workdir
 from tfgen.utils import images
 from tfgen.utils.atomic import atomic_path
 
@@ -40,34 +40,34 @@ def visualize(workdir, output_dir=None, seed=0, num_examples=16):
   - interpolation.png: decoded points on the line between two encoded examples;
   - classes.png for a conditional VAE: one row per class.
   """
-  model, config, info = run.load_model(workdir)
-  if not hasattr(model, "reconstruct"):
+  model, config, info = Workdir(workdir).load_model()
+  served = model.served_functions()
+  if "reconstruct" not in served:
     raise ValueError(f"{config.model.name} has no encoder: visualize takes an autoencoder or a VAE "
                      "(use tfgen.sample for other models)")
-  output_dir = output_dir or workdir
-  os.makedirs(output_dir, exist_ok=True)
+  pictures = Workdir(output_dir or workdir)
+  pictures.create()
   num_values = info.num_values or 2
-  conditional = getattr(model, "num_conditions", 0)
+  conditional = model.num_conditions
   x, labels = _test_examples(config, max(num_examples, 500))
   condition = labels if conditional else None
   written = {}
 
   def path(name):
-    written[name] = os.path.join(output_dir, name + ".png")
+    written[name] = pictures.picture_path(name)
     return written[name]
 
   # Reconstructions next to their inputs.
   shown = x[:num_examples]
   shown_condition = None if condition is None else condition[:num_examples]
-  recon = (model.reconstruct(shown, shown_condition) if conditional
-           else model.reconstruct(shown)).numpy()
+  recon = model.reconstruct(shown, shown_condition).numpy()
   pairs = np.stack([shown, recon.reshape(shown.shape)], axis=1).reshape((-1,) + shown.shape[1:])
   images.save_grid(path("reconstructions"), pairs, num_values, num_columns=8)
 
-  if not hasattr(model, "elbo"):  # A plain autoencoder: nothing to sample from.
+  if "sample" not in served:  # A plain autoencoder: nothing to sample from.
     return written
   samples = model.sample(64, seed=seed, mean=True,
-                         **({"condition": np.arange(64) % conditional} if conditional else {}))
+                         condition=np.arange(64) % conditional if conditional else None)
   images.save_grid(path("samples"), samples.numpy(), num_values)
 
   # Interpolation between two encoded test examples (same class for a CVAE).

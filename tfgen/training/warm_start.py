@@ -1,6 +1,6 @@
 """Starts a new run from another run's latest state: its weights and optimizer slots.
 
-A run's config may not change its model in place (`run.write_run_config` refuses),
+A run's config may not change its model in place (`Workdir.write_config` refuses),
 because a workdir must rebuild the model that made its checkpoints. To continue a
 run under a changed regime (dropout, say, which has no weights) the new config
 trains in a new workdir that starts from the old run's backup:
@@ -10,24 +10,19 @@ trains in a new workdir that starts from the old run's backup:
 The optimizer's slots (AdaGrad's accumulators, Adam's moments) and step count
 come along, so the first updates take the step sizes the old run had reached; a
 fresh AdaGrad would take steps of about the learning rate on every weight. The
-new run's own learning rate is kept. WORKDIR/warm_start.json records the source,
-its position and the minutes spent on it, so totals can include them.
+new run's own learning rate is kept. The workdir's warm_start.json records the
+source, its position and the minutes spent on it, so totals can include them.
 """
 
 import os
 
-import keras
-
-from tfgen import models
-from tfgen.training import run
 from tfgen.training.optimizers import build_optimizer
-from tfgen.utils import atomic
-
-WARM_START_JSON = "warm_start.json"
+from tfgen.training.workdir import COMPUTE_ONLY_MODEL_FIELDS
+from tfgen.training.workdir import Workdir
 
 # Model fields that a warm-started run may change: they have no weights and do not
 # change what the weights mean (unlike, say, MADE's seed, which picks its masks).
-FREE_MODEL_FIELDS = ("name", "trainable", "dtype", "dropout") + run.COMPUTE_ONLY_MODEL_FIELDS
+FREE_MODEL_FIELDS = ("name", "trainable", "dtype", "dropout") + COMPUTE_ONLY_MODEL_FIELDS
 
 
 def _fixed_fields(model_config):
@@ -62,25 +57,30 @@ def _copy(targets, sources, what):
 
 def source_position(source_workdir):
   """{epoch, batch} of the source backup a warm start would start from."""
-  return _source_state(source_workdir)[1]
+  return _source_state(Workdir(source_workdir))[1]
 
 
 def check_warm_start_flag(workdir, warm_start_from, resumed):
-  """Refuses a rerun whose --warm_start_from disagrees with WORKDIR/warm_start.json.
+  """Refuses a rerun whose --warm_start_from disagrees with the workdir's warm-start record.
 
   A fresh rerun without the flag would silently train from scratch, and one with
   another source would mix two runs' records.
+
+  Args:
+    workdir: this run's `Workdir`.
+    warm_start_from: the flag's value (a path or None).
+    resumed: whether this run resumes from a backup of its own.
   """
-  path = os.path.join(workdir, WARM_START_JSON)
-  if not os.path.exists(path):
+  record = workdir.read_warm_start()
+  if record is None:
     return
-  recorded = atomic.read_json(path)["source_workdir"]
+  recorded = record["source_workdir"]
   if warm_start_from is None and not resumed:
-    raise ValueError(f"{workdir} was warm-started from {recorded}; pass "
+    raise ValueError(f"{workdir.path} was warm-started from {recorded}; pass "
                      f"--warm_start_from={recorded} or use a new --workdir")
   if warm_start_from is not None and (os.path.realpath(warm_start_from)
                                       != os.path.realpath(recorded)):
-    raise ValueError(f"{workdir} was warm-started from {recorded}, not {warm_start_from}; "
+    raise ValueError(f"{workdir.path} was warm-started from {recorded}, not {warm_start_from}; "
                      f"use a new --workdir")
 
 
@@ -89,16 +89,14 @@ def _state_of(optimizer):
   return [variable for variable in optimizer.variables if variable.name != "learning_rate"]
 
 
-def _source_state(source_workdir):
-  """The source's (backup weights path, {epoch, batch}) to start from."""
-  backup_dir = os.path.join(source_workdir, "backup")
-  weights = os.path.join(backup_dir, "latest.weights.h5")
-  metadata = os.path.join(backup_dir, "training_metadata.json")
-  if not (os.path.exists(weights) and os.path.exists(metadata)):
-    raise ValueError(f"warm start: {source_workdir} has no backup to start from "
+def _source_state(source):
+  """The source `Workdir`'s (backup weights path, {epoch, batch}) to start from."""
+  weights = source.backup_weights_path
+  if not (os.path.exists(weights) and os.path.exists(source.backup_metadata_path)):
+    raise ValueError(f"warm start: {source.path} has no backup to start from "
                      f"({weights} is missing)")
-  position = atomic.read_json(metadata)
-  return weights, {"epoch": int(position["epoch"]), "batch": int(position.get("batch", 0))}
+  epoch, batch = source.read_backup_position()
+  return weights, {"epoch": epoch, "batch": batch}
 
 
 def warm_start(model, source_workdir, workdir):
@@ -110,26 +108,26 @@ def warm_start(model, source_workdir, workdir):
     model: a built, compiled Keras model with the source run's weights (its config
       may differ in fields without weights, such as dropout).
     source_workdir: the run to start from (a `tfgen.train` workdir with a backup).
-    workdir: this run's folder; gets warm_start.json.
+    workdir: this run's `Workdir`; records the source (`Workdir.write_warm_start`).
 
   Returns:
-    The record written to WORKDIR/warm_start.json.
+    The record written.
 
   Raises:
     ValueError: the source has no backup, another optimizer, or other weights.
   """
   source_workdir = os.path.normpath(source_workdir)
-  if os.path.realpath(workdir) == os.path.realpath(source_workdir):
-    raise ValueError(f"warm start: {workdir} cannot start from itself")
-  schedule = getattr(model.optimizer, "_learning_rate", None)
-  if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+  if os.path.realpath(workdir.path) == os.path.realpath(source_workdir):
+    raise ValueError(f"warm start: {workdir.path} cannot start from itself")
+  # A schedule serializes as a dict, a constant rate as a number.
+  if isinstance(model.optimizer.get_config()["learning_rate"], dict):
     # The copied step count would start the schedule where the source stopped.
     raise ValueError("warm start: needs a constant learning rate (optimizer.schedule="
                      "'constant'); a schedule would continue from the source's step count")
-  source_config, source_info = run.read_run_config(source_workdir)
-  weights, position = _source_state(source_workdir)
-  source = models.build(source_config.model, source_config.head, source_info)
-  source.build((None,) + tuple(source_info.shape))
+  source_dir = Workdir(source_workdir)
+  source_config, source_info = source_dir.read_config()
+  weights, position = _source_state(source_dir)
+  source = source_dir.build_model(source_config, source_info)
   source.compile(optimizer=build_optimizer(source_config.optimizer, 1))
   if type(source.optimizer) is not type(model.optimizer):
     raise ValueError(f"warm start: the source trained with {type(source.optimizer).__name__} "
@@ -148,11 +146,9 @@ def warm_start(model, source_workdir, workdir):
   if int(source.optimizer.iterations) == 0:  # Keras loads mismatched slots with a warning only.
     raise ValueError(f"{weights}: the source backup holds no optimizer state")
   del source
-  minutes_path = os.path.join(source_workdir, "minutes.json")
-  minutes = atomic.read_json(minutes_path) if os.path.exists(minutes_path) else {}
+  minutes, cpu_minutes = source_dir.read_minutes()
   record = {"source_workdir": source_workdir, "source_epoch": position["epoch"],
-            "source_batch": position["batch"],
-            "source_minutes_total": minutes.get("minutes_total"),
-            "source_cpu_minutes_total": minutes.get("cpu_minutes_total")}
-  atomic.write_json(os.path.join(workdir, WARM_START_JSON), record)
+            "source_batch": position["batch"], "source_minutes_total": minutes,
+            "source_cpu_minutes_total": cpu_minutes}
+  workdir.write_warm_start(record)
   return record

@@ -6,7 +6,7 @@ import os
 
 
 class WorkdirLock:
-  """Holds an advisory lock on WORKDIR/.lock while a run writes to the workdir.
+  """Holds an advisory lock on a file of a workdir while a run writes to the workdir.
 
   Two trainings of one workdir would interleave their backups, history rows and
   minutes, and the second's start would delete the first's half-written files.
@@ -14,22 +14,20 @@ class WorkdirLock:
   `kill -9`, so a killed run never leaves a stale lock behind.
 
   Args:
-    workdir: the run folder (must exist).
+    path: the lock file (in the workdir, which must exist; `Workdir.lock` names it).
+    workdir: the run folder, for the error message.
     what: the work, for the error message ("training").
 
   Raises (on enter):
     ValueError: another process holds the lock; the message gives its pid.
 
   Example:
-    with WorkdirLock("runs/made"):
+    with WorkdirLock("runs/made/.lock", "runs/made"):
       ...  # train
   """
 
-  LOCK_FILE = ".lock"
-
-  def __init__(self, workdir, what="training"):
-    self.path = os.path.join(workdir, self.LOCK_FILE)
-    self.workdir, self.what = workdir, what
+  def __init__(self, path, workdir, what="training"):
+    self.path, self.workdir, self.what = path, workdir, what
     self._handle = None
 
   def __enter__(self):

@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from apps.text_generation import generate_lib
 from apps.text_generation import train_lib
@@ -61,14 +60,3 @@ def test_corpus_errors(tmp_path):
   empty.write_text("")
   with pytest.raises(data.DataError, match="the corpus is empty"):
     train_lib.train(str(empty), "rnn", str(tmp_path / "run2"), TINY)
-
-
-def test_top_k_and_top_p_filters():
-  logits = tf.math.log(tf.constant([[0.5, 0.3, 0.15, 0.05]]))
-  kept = lambda filtered: np.isfinite(filtered.numpy()[0]).tolist()
-  assert kept(generate_lib.filter_logits(logits, top_k=2)) == [True, True, False, False]
-  assert kept(generate_lib.filter_logits(logits, top_p=0.7)) == [True, True, False, False]
-  assert kept(generate_lib.filter_logits(logits, top_p=0.85)) == [True, True, True, False]
-  assert kept(generate_lib.filter_logits(logits, top_p=0.1)) == [True, False, False, False]
-  np.testing.assert_allclose(generate_lib.filter_logits(logits, temperature=2.0).numpy(),
-                             logits.numpy() / 2.0)

@@ -1,6 +1,5 @@
 """char-RNN (GRU and LSTM) and the transformer LM: the five checks, normalisation, causality, caches."""
 
-import functools
 
 import keras
 import numpy as np
@@ -10,7 +9,6 @@ import tensorflow as tf
 from tests import model_checks
 from tfgen import heads
 from tfgen.models import CharRNN, TransformerLM, WaveNet
-from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 MODELS = {
     "gru": lambda shape, vocabulary: CharRNN(shape, heads.Categorical(vocabulary), embedding_size=6,
@@ -82,23 +80,43 @@ def test_cached_generation_equals_full_recompute(kind):
   mask[:, :2] = 1.0
   cached = model.sample(6, conditioned_on=given, mask=mask, seed=11).numpy()
   # The same model, sampling by rerunning the whole network at every step.
-  model._sample_step = functools.partial(AutoregressiveModel._sample_step, model)
-  model._initial_sample_state = functools.partial(AutoregressiveModel._initial_sample_state, model)
-  model._compiled_sampler = None
-  np.testing.assert_array_equal(cached, model.sample(6, conditioned_on=given, mask=mask,
-                                                      seed=11).numpy())
+  np.testing.assert_array_equal(cached, model.sample(6, conditioned_on=given, mask=mask, seed=11,
+                                                      cached=False).numpy())
 
 
 def test_cached_step_logits_equal_full_logits(kind):
   model = make(kind, shape=(7,), vocabulary=4)
   x = tokens((2, 7), 4, seed=5)
   full = model(x).numpy()
-  no_condition = tf.zeros([2, 0])
-  state = model._initial_sample_state(tf.constant(x), no_condition)
+  state = model.start_state(2)
   for step in range(7):
-    params, state = model._sample_step(tf.constant(x), tf.constant(step), tf.constant(step), state,
-                                       no_condition)
+    params, state = model.next_params(x[:, max(step - 1, 0)], tf.constant(step), state)
     np.testing.assert_allclose(params.numpy(), full[:, step], atol=1e-5)
+
+
+def test_greedy_sample_and_stream_take_the_argmax(kind):
+  """top_k=1 leaves one token per step: the compiled loop and the stream agree with argmax."""
+  model = make(kind, shape=(6,), vocabulary=5)
+  for weight in model.trainable_weights:  # No ties between logits (some start at zero).
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[5, len(weight.path)]))
+  greedy = model.sample(2, seed=0, top_k=1).numpy()
+  np.testing.assert_array_equal(greedy, model.sample(2, seed=7, top_k=1).numpy())
+  logits = model(greedy).numpy()
+  np.testing.assert_array_equal(greedy[0], logits[0].argmax(-1))
+  streamed = list(model.stream([], 10, seed=3, top_k=1))
+  np.testing.assert_array_equal(streamed[:6], greedy[0])
+  prompt = list(model.stream([], 1, seed=4))
+  assert list(model.stream(prompt, 4, seed=5)) == list(model.stream(prompt, 4, seed=5))
+
+
+def test_bad_sampling_arguments(kind):
+  model = make(kind)
+  with pytest.raises(ValueError, match="num_tokens must be an integer >= 1"):
+    next(model.stream([1], 0))
+  with pytest.raises(ValueError, match="top_p must be in"):
+    model.sample(2, top_p=0.0)
+  with pytest.raises(ValueError, match="temperature must be > 0"):
+    next(model.stream([1], 3, temperature=0.0))
 
 
 def test_bad_input(kind):
@@ -165,10 +183,8 @@ def test_conditional_cached_generation_equals_full_recompute(kind):
   model = make_conditional(kind, shape=(8,), vocabulary=7)
   labels = np.array([0, 1, 2, 1])
   cached = model.sample(4, seed=5, condition=labels).numpy()
-  model._sample_step = functools.partial(AutoregressiveModel._sample_step, model)
-  model._initial_sample_state = functools.partial(AutoregressiveModel._initial_sample_state, model)
-  model._compiled_sampler = None
-  np.testing.assert_array_equal(cached, model.sample(4, seed=5, condition=labels).numpy())
+  np.testing.assert_array_equal(cached, model.sample(4, seed=5, condition=labels,
+                                                     cached=False).numpy())
 
 
 def test_conditional_step_logits_equal_full_logits(kind):
@@ -177,10 +193,9 @@ def test_conditional_step_logits_equal_full_logits(kind):
   labels = np.array([2, 0])
   full = model((x, labels)).numpy()
   condition = model.encode_condition(labels)
-  state = model._initial_sample_state(tf.constant(x), condition)
+  state = model.start_state(2)
   for step in range(7):
-    params, state = model._sample_step(tf.constant(x), tf.constant(step), tf.constant(step), state,
-                                       condition)
+    params, state = model.next_params(x[:, max(step - 1, 0)], tf.constant(step), state, condition)
     np.testing.assert_allclose(params.numpy(), full[:, step], atol=1e-5)
 
 
@@ -240,7 +255,4 @@ def test_wavenet_with_a_discretized_logistic_mixture_head():
   model_checks.check_normalization(model.log_prob, 3, (4,))
   model_checks.check_fit_step(model, tokens((8, 4), 3))
   cached = model.sample(5, seed=2).numpy()
-  model._sample_step = functools.partial(AutoregressiveModel._sample_step, model)
-  model._initial_sample_state = functools.partial(AutoregressiveModel._initial_sample_state, model)
-  model._compiled_sampler = None
-  np.testing.assert_array_equal(cached, model.sample(5, seed=2).numpy())
+  np.testing.assert_array_equal(cached, model.sample(5, seed=2, cached=False).numpy())

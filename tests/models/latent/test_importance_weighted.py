@@ -77,7 +77,7 @@ def test_chunks_merge_into_the_full_log_mean_exp():
   class FixedWeights:
     """log_weights drawn from each chunk's seed, so the test can redraw them."""
 
-    def as_condition(self, condition):
+    def encode_condition(self, condition):
       return condition
 
     def log_weights(self, x, num_samples, condition=None, seed=None, posterior=None):

@@ -1,5 +1,6 @@
 """Base class of tfgen's autoregressive models: log_prob in one pass, sampling written once."""
 
+import functools
 import warnings
 
 import keras
@@ -8,11 +9,11 @@ import tensorflow as tf
 
 from tfgen import heads as heads_lib
 from tfgen.heads import sampling
-from tfgen.models import conditioning
+from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.losses import scale_for_replicas
 
 
-class AutoregressiveModel(keras.Model):
+class AutoregressiveModel(GenerativeModel):
   """A model of p(x) = prod_t p(x_{o(t)} | x_{o(1)}, ..., x_{o(t-1)}) for an ordering o.
 
   Subclasses implement `call(x) -> params` of shape [batch, *grid_shape, P],
@@ -38,9 +39,6 @@ class AutoregressiveModel(keras.Model):
   # XLA than without it, so every path (cached or naive) must use the same mode
   # for a seed to mean the same sample.
   jit_sampling = True
-  # Classes a conditional model is conditioned on (0 = unconditional); models
-  # that support conditioning take `num_conditions` in their constructor.
-  num_conditions = 0
 
   def __init__(self, event_shape, head, input_encoding="auto", **kwargs):
     super().__init__(**kwargs)
@@ -63,7 +61,8 @@ class AutoregressiveModel(keras.Model):
     self.input_encoding = input_encoding
     # Features per grid position that the network sees.
     self.input_features = head.num_classes if input_encoding == "one_hot" else self.element_size
-    self._compiled_sampler = None
+    self._compiled_samplers = {}  # (cached, top_k, top_p) -> the compiled sampling loop
+    self._compiled_log_prob = None
     self.position_degrees = None
 
   # ---- shapes and checks -------------------------------------------------
@@ -79,19 +78,6 @@ class AutoregressiveModel(keras.Model):
           f"{type(self).__name__} expects examples of shape {self.event_shape} "
           f"({int(np.prod(self.event_shape))} values), got shape {given}"
           + (f" ({int(np.prod(given))} values)" if None not in given else ""))
-
-  def split_inputs(self, inputs):
-    """Model inputs -> (x, one-hot condition [batch, num_conditions] or None).
-
-    An unconditional model takes x; a conditional one takes (x, labels) or
-    {"x": x, "condition": labels} with int labels [batch] in [0, num_conditions).
-    """
-    x, labels = conditioning.split_inputs(inputs, self.num_conditions, type(self).__name__)
-    return x, None if labels is None else self.encode_condition(labels)
-
-  def encode_condition(self, labels):
-    """int labels [batch] -> one-hot [batch, num_conditions]; out-of-range labels raise."""
-    return conditioning.one_hot(labels, self.num_conditions, type(self).__name__)
 
   def encode_inputs(self, x):
     """x [batch, *event_shape] -> network input [batch, num_positions, input_features]."""
@@ -134,6 +120,13 @@ class AutoregressiveModel(keras.Model):
     inputs = x if condition is None else (x, tf.convert_to_tensor(condition))
     return self.head.log_prob(x, self(inputs, training=False))
 
+  def evaluation_log_prob(self, x, condition=None, seed=None):
+    """`log_prob` compiled into one graph (see `GenerativeModel.evaluation_log_prob`)."""
+    del seed
+    if self._compiled_log_prob is None:
+      self._compiled_log_prob = tf.function(self.log_prob)
+    return self._compiled_log_prob(x, condition)
+
   def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
     """Mean negative log-likelihood per example, in nats (plus any layer losses in training).
 
@@ -149,12 +142,16 @@ class AutoregressiveModel(keras.Model):
 
   # ---- sampling ----------------------------------------------------------
 
-  def sample(self, num_samples, conditioned_on=None, mask=None, temperature=1.0, seed=None,
-             condition=None):
+  def sample(self, num_samples, *, condition=None, temperature=1.0, seed=None,
+             conditioned_on=None, mask=None, cached=True, top_k=0, top_p=1.0):
     """Draws x ~ p(x), or completes x given the entries where `mask` is 1.
 
     Args:
       num_samples: number of examples to draw.
+      condition: for a conditional model, an int label, or int labels
+        [num_samples], to draw x ~ p(x | label).
+      temperature: > 0; scales the head's randomness.
+      seed: None, an int or a [2] int tensor; the same seed gives the same samples.
       conditioned_on: optional [num_samples, *event_shape] values to keep.
       mask: [num_samples, *event_shape] (or broadcastable) 1 where
         `conditioned_on` is given; needed with `conditioned_on`. It must be
@@ -163,18 +160,25 @@ class AutoregressiveModel(keras.Model):
         all come before the free ones in `sampling_order()`; a free position
         drawn earlier cannot see given values that come after it (a warning
         says so).
-      temperature: > 0; scales the head's randomness.
-      seed: None, an int or a [2] int tensor; the same seed gives the same samples.
-      condition: for a conditional model, an int label, or int labels
-        [num_samples], to draw x ~ p(x | label).
+      cached: use the model's cached step (RNN state, KV cache, conv queues)
+        where it has one; False reruns the whole network for every element
+        (the same samples, for comparison).
+      top_k, top_p: the next-token rules of a Categorical head
+        (`sampling.filter_logits`): keep the k likeliest values (0 = all) and
+        the smallest set holding probability top_p (1 = all).
     Returns:
       float32 [num_samples, *event_shape].
     """
-    num_samples = int(num_samples)
-    if num_samples < 1:
-      raise ValueError(f"num_samples must be >= 1, got {num_samples}")
-    if not temperature > 0:
-      raise ValueError(f"temperature must be > 0, got {temperature}")
+    return super().sample(num_samples, condition=condition, temperature=temperature, seed=seed,
+                          conditioned_on=conditioned_on, mask=mask, cached=cached, top_k=top_k,
+                          top_p=top_p)
+
+  def _sample(self, num_samples, condition, temperature, seed, conditioned_on=None, mask=None,
+              cached=True, top_k=0, top_p=1.0):
+    top_k, top_p = sampling.check_filters(top_k, top_p)
+    if (top_k or top_p < 1.0) and not isinstance(self.head, heads_lib.Categorical):
+      raise ValueError(f"top_k and top_p filter a Categorical head's logits; this "
+                       f"{type(self).__name__} has a {type(self.head).__name__} head")
     shape = (num_samples,) + self.event_shape
     if conditioned_on is None:
       if mask is not None:
@@ -192,23 +196,29 @@ class AutoregressiveModel(keras.Model):
         mask = tf.broadcast_to(tf.cast(mask, tf.float32), shape)
       except (ValueError, tf.errors.InvalidArgumentError) as error:
         raise ValueError(f"mask of shape {tuple(mask.shape)} does not broadcast to {shape}") from error
-      values = self.head._check_support(tf.where(mask > 0, values, 0.0))
+      values = self.head.check_support(tf.where(mask > 0, values, 0.0))
       self._check_mask(mask.numpy())
-    if self.num_conditions:
-      if condition is None:
-        raise ValueError(f"this {type(self).__name__} is conditional: pass condition= one of "
-                         f"{self.num_conditions} labels (or one per sample)")
-      condition = self.encode_condition(conditioning.per_sample(condition, num_samples))
-    elif condition is not None:
-      raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
-    else:
+    if condition is None:
       condition = tf.zeros([num_samples, 0])
     if not self.built:
       self(self._model_inputs(tf.zeros(shape, tf.float32), condition))
-    if self._compiled_sampler is None:
-      self._compiled_sampler = tf.function(self._sample_loop, jit_compile=self.jit_sampling)
-    seed = sampling.as_seed(seed)
-    return self._compiled_sampler(values, mask, tf.constant(float(temperature)), seed, condition)
+    key = (bool(cached), top_k, top_p)
+    if key not in self._compiled_samplers:
+      self._compiled_samplers[key] = tf.function(
+          functools.partial(self._sample_loop, cached=key[0], top_k=top_k, top_p=top_p),
+          jit_compile=self.jit_sampling)
+    return self._compiled_samplers[key](values, mask, tf.constant(temperature), seed, condition)
+
+  def draw(self, params, seed, temperature, top_k=0, top_p=1.0):
+    """Elements drawn from head params [batch, P] under the next-token rules: [batch, *element].
+
+    With top_k or top_p set (Categorical heads) the logits are filtered by
+    `sampling.filter_logits` first, at the given temperature.
+    """
+    if isinstance(self.head, heads_lib.Categorical):
+      params = sampling.filter_logits(params, temperature, top_k, top_p)
+      temperature = 1.0
+    return self.head.sample(params, seed, temperature)
 
   def _model_inputs(self, values, condition):
     """What `call` takes: values, or (values, one-hot condition) for a conditional model."""
@@ -226,7 +236,7 @@ class AutoregressiveModel(keras.Model):
         ~ordered, np.flip(np.logical_or.accumulate(np.flip(ordered, 1), axis=1), 1)), axis=1)
     if np.any(free_before_given):
       warnings.warn("some free positions come before given ones in the sampling order; they are "
-                    "drawn without seeing those given values", stacklevel=3)
+                    "drawn without seeing those given values", stacklevel=5)
 
   def _initial_sample_state(self, values, condition):
     """State carried through sampling (none by default)."""
@@ -243,25 +253,30 @@ class AutoregressiveModel(keras.Model):
                         [tf.shape(values)[0], self.num_positions, self.params_shape[-1]])
     return tf.gather(params, position, axis=1), state
 
-  def _sample_loop(self, values, mask, temperature, seed, condition):
+  def _sample_loop(self, values, mask, temperature, seed, condition, cached, top_k, top_p):
     batch = tf.shape(values)[0]
     order = self.sampling_order()
     flat_values = tf.reshape(values, [batch, self.num_positions, self.element_size])
     flat_mask = tf.reshape(mask, [batch, self.num_positions, self.element_size])
-    state = self._initial_sample_state(values, condition)
+    if cached:
+      initial_state, sample_step = self._initial_sample_state, self._sample_step
+    else:
+      initial_state = AutoregressiveModel._initial_sample_state.__get__(self)
+      sample_step = AutoregressiveModel._sample_step.__get__(self)
+    state = initial_state(values, condition)
 
     def draw(flat_values, state, step, position):
       current = tf.reshape(flat_values, tf.shape(values))
-      params, state = self._sample_step(current, step, position, state, condition)
+      params, state = sample_step(current, step, position, state, condition)
       step_seed = None if seed is None else tf.random.experimental.stateless_fold_in(seed, step)
-      drawn = self.head.sample(params[:, tf.newaxis, :], step_seed, temperature)
+      drawn = self.draw(params[:, tf.newaxis, :], step_seed, temperature, top_k, top_p)
       drawn = tf.reshape(drawn, [batch, 1, self.element_size])
       free = (1.0 - flat_mask) * tf.one_hot(position, self.num_positions)[tf.newaxis, :, tf.newaxis]
       return flat_values * (1.0 - free) + drawn * free, state
 
     for step in tf.range(self.num_positions):
       position = order[step]
-      if self._stateless_sampling:
+      if self._stateless_sampling or not cached:
         needed = tf.reduce_any(tf.gather(flat_mask, position, axis=1) < 0.5)
         flat_values, state = tf.cond(
             needed, lambda: draw(flat_values, state, step, position), lambda: (flat_values, state))

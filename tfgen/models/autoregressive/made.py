@@ -77,7 +77,6 @@ class MADE(AutoregressiveModel):
     self.num_masks = int(num_masks)
     self.dropout = checks.rate("dropout", dropout)
     self.mask_index = 0
-    self._compiled_log_prob = None
     num_outputs = self.num_positions * self.params_shape[-1]
     self.training_matmul_dtype = training_matmul_dtype
     self.hidden_layers = [MaskedDense(units, activation=activation, degree_rule="greater_equal",
@@ -173,17 +172,23 @@ class MADE(AutoregressiveModel):
       raise ValueError(f"num_masks must be in [1, {self.num_masks}] (the masks this model was "
                        f"trained with), got {num_masks}.")
     current = self.mask_index
-    if self._compiled_log_prob is None:
-      self._compiled_log_prob = tf.function(self.log_prob)
-    log_prob = self._compiled_log_prob
     try:
       per_mask = []
       for index in range(num_masks):
         self.use_mask(index)
-        per_mask.append(log_prob(x))
+        per_mask.append(super().evaluation_log_prob(x))
     finally:
       self.use_mask(current)
     return tf.reduce_logsumexp(tf.stack(per_mask), axis=0) - np.log(num_masks)
+
+  def evaluation_log_prob(self, x, condition=None, seed=None):
+    """The ensemble's log p(x) when the model has several masks, else `log_prob`: [batch]."""
+    if self.num_masks > 1:
+      return self.ensemble_log_prob(x)
+    return super().evaluation_log_prob(x, condition, seed)
+
+  def evaluation_fields(self):
+    return {"num_masks": self.num_masks} if self.num_masks > 1 else {}
 
   def call(self, inputs, training=None):
     self.check_event_shape(inputs)

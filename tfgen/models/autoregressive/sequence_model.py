@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from tfgen.heads import sampling
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
 
@@ -42,6 +43,7 @@ class SequenceModel(AutoregressiveModel):
         keras.layers.Dense(self.embedding_size, use_bias=False, name="condition_embedding")
         if self.num_conditions else None)
     self.output_layer = keras.layers.Dense(self.params_shape[-1], name="params")
+    self._compiled_step = None
 
   def build_sequence_layers(self):
     """Builds the embedding, the start vector and the output layer (call from `build`)."""
@@ -96,6 +98,60 @@ class SequenceModel(AutoregressiveModel):
       condition = None
     hidden, state = self._network_step(embedded, position, state, condition)
     return self.output_layer(hidden), state
+
+  def stream(self, prompt=(), num_tokens=1, *, temperature=1.0, top_k=0, top_p=1.0, seed=None,
+             condition=None):
+    """Yields `num_tokens` token ids after `prompt`, one at a time, from the cached step.
+
+      x_t ~ p(x_t | x_<t) under the next-token rules (`AutoregressiveModel.draw`)
+
+    Unlike `sample`, whose length is the model's event, a stream runs as long as
+    asked: past `context_length` (a transformer's) it restarts the cache on the
+    last half of the text. Token t of the stream is drawn with the stateless
+    seed [seed, seed_offset + t] (an int seed s gives [s mod 2^31, t]).
+
+    Args:
+      prompt: token ids to continue (any length; may be empty).
+      num_tokens: tokens to draw, >= 1.
+      temperature, top_k, top_p, seed: as for `sample`.
+      condition: a label, for a conditional model.
+    Yields:
+      int token ids.
+    """
+    if self.element_size != 1:
+      raise ValueError(f"stream draws token ids; this {type(self).__name__} has elements of "
+                       f"{self.element_size} values")
+    num_tokens, temperature, condition = self.check_sample_arguments(
+        num_tokens, temperature, condition, count_name="num_tokens")
+    top_k, top_p = sampling.check_filters(top_k, top_p)
+    seed = sampling.as_seed(seed)
+    if self._compiled_step is None:
+      self._compiled_step = tf.function(self.next_params)
+    context = self.context_length
+    tokens = [int(token) for token in prompt]
+
+    def feed(history):
+      """Runs the cached step over `history` from a fresh state: (params, state, position)."""
+      state, params = self.start_state(1), None
+      previous = tf.zeros([1], tf.float32)
+      for position in range(len(history) + 1):
+        params, state = self._compiled_step(previous, tf.constant(position), state, condition)
+        if position < len(history):
+          previous = tf.constant([float(history[position])])
+      return params, state, len(history)
+
+    params, state, position = feed(tokens[-(context - 1):] if context else tokens)
+    for index in range(num_tokens):
+      step_seed = None if seed is None else seed + tf.constant([0, index], tf.int32)
+      token = int(self.draw(params, step_seed, temperature, top_k, top_p).numpy()[0])
+      tokens.append(token)
+      yield token
+      position += 1
+      if context and position >= context:
+        params, state, position = feed(tokens[-(context // 2):])
+      else:
+        params, state = self._compiled_step(tf.constant([float(token)]), tf.constant(position),
+                                            state, condition)
 
   def _initial_sample_state(self, values, condition):
     del condition

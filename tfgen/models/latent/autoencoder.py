@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from tfgen import heads as heads_lib
+from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.latent import networks
 from tfgen.models.losses import scale_for_replicas
 
@@ -11,7 +12,7 @@ LOSSES = ("l2", "head")
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
-class Autoencoder(keras.Model):
+class Autoencoder(GenerativeModel):
   """x -> code = encoder(x) -> decoder(code) -> x_hat, with a code smaller than x.
 
     loss="l2":   sum_i (n(x)_i - decoder(encoder(x))_i)^2, n = the head's normalize
@@ -37,6 +38,10 @@ class Autoencoder(keras.Model):
   Reference: Hinton & Salakhutdinov, "Reducing the Dimensionality of Data
   with Neural Networks", 2006.
   """
+
+  # No likelihood and nothing to sample from: `tfgen.evaluate` reports the
+  # reconstruction error, and `sample` is refused.
+  likelihood_kind = None
 
   def __init__(self, event_shape, head, code_size=32, network="mlp", hidden_units=(256,),
                activation="relu", loss="head", **kwargs):
@@ -73,7 +78,7 @@ class Autoencoder(keras.Model):
     if tuple(x.shape[1:]) != self.event_shape:
       raise ValueError(f"Autoencoder expects examples of shape {self.event_shape}, "
                        f"got shape {tuple(x.shape[1:])}")
-    return self.head.normalize(self.head._check_support(x))
+    return self.head.normalize(self.head.check_support(x))
 
   def encode(self, x):
     """The code [batch, code_size]."""
@@ -96,13 +101,20 @@ class Autoencoder(keras.Model):
     del y, sample_weight, training
     return scale_for_replicas(tf.reduce_mean(self.reconstruction_error(x, y_pred)))
 
-  def reconstruct(self, x):
-    """x_hat in data units: the head's mean, or the L2 output mapped back from normalized units."""
+  def reconstruct(self, x, condition=None):
+    """x_hat in data units: the head's mean, or the L2 output mapped back from normalized units.
+
+    `condition` must be None (as for every unconditional model).
+    """
+    self.encode_condition(condition)
     outputs = self(x)
     if self.loss_kind == "head":
       return self.head.mean(outputs)
     zero, one = (float(value) for value in self.head.normalize(tf.constant([0.0, 1.0])).numpy())
     return (outputs - zero) / (one - zero)
+
+  def served_functions(self):
+    return ("encode", "reconstruct")
 
   def get_config(self):
     config = super().get_config()

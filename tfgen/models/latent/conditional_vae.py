@@ -80,7 +80,7 @@ class ConditionalVAE(VAE):
 
   def prior(self, condition=None, batch_size=1):
     """p(z | c): batch shape [batch], event [latent_size]."""
-    condition = self.as_condition(condition)
+    condition = self.encode_condition(condition)
     if self.prior_network is None:
       return tfd.Independent(tfd.Normal(tf.zeros_like(condition[:, :1]) + tf.zeros(
           [self.latent_size]), 1.0), 1)

@@ -1,6 +1,7 @@
 """Importance-weighted estimates of log p(x) for latent-variable models, streamed in chunks."""
 
 import math
+import weakref
 
 import numpy as np
 import tensorflow as tf
@@ -9,6 +10,19 @@ import tensorflow_probability as tfp
 from tfgen.heads import sampling
 
 tfd = tfp.distributions
+
+# model -> {name: its compiled function}; an entry goes with its model.
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _compiled(model, name, function):
+  """function(model, *args) compiled once per model, holding the model only weakly."""
+  functions = _COMPILED.setdefault(model, {})
+  if name not in functions:
+    reference = weakref.ref(model)
+    functions[name] = tf.function(lambda *args: function(reference(), *args),
+                                  reduce_retracing=True)
+  return functions[name]
 
 
 def log_likelihood(model, x, num_samples=5000, chunk_size=500, condition=None, seed=None,
@@ -35,7 +49,7 @@ def log_likelihood(model, x, num_samples=5000, chunk_size=500, condition=None, s
   if num_samples < 1 or chunk_size < 1:
     raise ValueError(f"num_samples and chunk_size must be >= 1, got {num_samples}, {chunk_size}")
   x = tf.convert_to_tensor(x, tf.float32)
-  condition = model.as_condition(condition)
+  condition = model.encode_condition(condition)
   seeds = sampling.split(seed, math.ceil(num_samples / chunk_size))
   running_max = tf.fill([tf.shape(x)[0]], -np.inf)
   running_sum = tf.zeros([tf.shape(x)[0]])
@@ -54,15 +68,14 @@ def log_likelihood(model, x, num_samples=5000, chunk_size=500, condition=None, s
 
 def _chunk(model, x, size, condition, seed, posterior=None):
   """One chunk of log-weights [size, batch], through a per-model compiled function."""
-  compiled = getattr(model, "_compiled_log_weights", None)
-  if compiled is None:
-    def chunk(x, size, condition, seed, proposal):
-      posterior = None if proposal is None else _normal(*proposal)
-      return model.log_weights(x, size, condition=condition, seed=seed, posterior=posterior)
-    compiled = tf.function(chunk, reduce_retracing=True)
-    model._compiled_log_weights = compiled
+  compiled = _compiled(model, "log_weights", _log_weights)
   proposal = None if posterior is None else (posterior.mean(), posterior.stddev())
   return compiled(x, tf.constant(size), condition, seed, proposal)
+
+
+def _log_weights(model, x, size, condition, seed, proposal):
+  posterior = None if proposal is None else _normal(*proposal)
+  return model.log_weights(x, size, condition=condition, seed=seed, posterior=posterior)
 
 
 def _normal(mean, scale):
@@ -98,14 +111,11 @@ def refine_posterior(model, x, num_steps, condition=None, learning_rate=0.02, nu
   if num_steps < 0 or num_samples < 1:
     raise ValueError(f"num_steps must be >= 0 and num_samples >= 1, got {num_steps}, {num_samples}")
   x = tf.convert_to_tensor(x, tf.float32)
-  condition = model.as_condition(condition)
+  condition = model.encode_condition(condition)
   posterior = model.encode(x, condition)
   if num_steps == 0:
     return posterior
-  compiled = getattr(model, "_compiled_refine", None)
-  if compiled is None:
-    compiled = tf.function(lambda *args: _refine(model, *args), reduce_retracing=True)
-    model._compiled_refine = compiled
+  compiled = _compiled(model, "refine", _refine)
   seed = sampling.as_seed(seed)
   if seed is None:
     seed = tf.random.uniform([2], maxval=2**31 - 1, dtype=tf.int32)

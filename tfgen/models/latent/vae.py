@@ -8,7 +8,7 @@ import tensorflow_probability as tfp
 
 from tfgen import heads as heads_lib
 from tfgen.heads import sampling
-from tfgen.models import conditioning
+from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.latent import networks
 from tfgen.models.losses import scale_for_replicas
 from tfgen.utils import checks
@@ -17,7 +17,7 @@ tfd = tfp.distributions
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
-class VAE(keras.Model):
+class VAE(GenerativeModel):
   """A latent-variable model p(x) = integral p(x | z) p(z) dz, fit by amortised inference.
 
     q(z | x) = N(mu(x), diag sigma(x)^2),   p(z) = N(0, I),   p(x | z) = head(decoder(z))
@@ -101,26 +101,8 @@ class VAE(keras.Model):
 
   # ---- conditioning hooks (the conditional VAE overrides them) -----------
 
-  num_conditions = 0
-
   def _encoder_input_shape(self):
     return self.event_shape
-
-  def split_inputs(self, inputs):
-    """Model inputs -> (x, one-hot condition or None): x, or (x, labels) when conditional."""
-    x, labels = conditioning.split_inputs(inputs, self.num_conditions, type(self).__name__)
-    return x, None if labels is None else self.as_condition(labels)
-
-  def as_condition(self, condition):
-    """Labels [batch] (or an already one-hot [batch, num_conditions]) -> one-hot, or None."""
-    if condition is None:
-      if self.num_conditions:
-        raise ValueError(f"this {type(self).__name__} is conditioned on one of "
-                         f"{self.num_conditions} classes: pass their labels")
-      return None
-    if not self.num_conditions:
-      raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
-    return conditioning.one_hot(condition, self.num_conditions, type(self).__name__)
 
   def _encoder_inputs(self, features, condition):
     del condition
@@ -159,14 +141,14 @@ class VAE(keras.Model):
     training=True applies dropout (training steps only)."""
     x = tf.convert_to_tensor(x, tf.float32)
     self.check_event_shape(x)
-    condition = self.as_condition(condition)
-    features = self._encoder_inputs(self.head.normalize(self.head._check_support(x)), condition)
+    condition = self.encode_condition(condition)
+    features = self._encoder_inputs(self.head.normalize(self.head.check_support(x)), condition)
     mean, raw_scale = tf.split(self.encoder(features, training=training), 2, axis=-1)
     return tfd.Independent(tfd.Normal(mean, tf.nn.softplus(raw_scale) + 1e-4), 1)
 
   def decode(self, z, condition=None, training=False):
     """Head params [batch, *params_shape] of p(x | z); training=True applies dropout."""
-    condition = self.as_condition(condition)
+    condition = self.encode_condition(condition)
     return self.decoder(self._decoder_inputs(tf.convert_to_tensor(z, tf.float32), condition),
                         training=training)
 
@@ -183,6 +165,25 @@ class VAE(keras.Model):
 
   # ---- bounds ------------------------------------------------------------
 
+  @property
+  def likelihood_kind(self):
+    """"elbo" for a model trained on the ELBO (k = 1), "iwae_k" on the IWAE bound (k > 1)."""
+    return "elbo" if self.num_importance_samples == 1 else "iwae_k"
+
+  def log_prob(self, x, condition=None, seed=None):
+    """The training bound at beta = 1: the ELBO (k = 1) or IWAE_k (k > 1), [batch] nats.
+
+    Both bound log p(x) from below; `importance_weighted.log_likelihood`
+    estimates log p(x) itself with thousands of samples.
+    """
+    if self.num_importance_samples > 1:
+      return self.iwae_bound(x, self.num_importance_samples, condition, seed)
+    reconstruction, kl = self.elbo(x, condition, seed=seed)[1:]
+    return reconstruction - kl
+
+  def served_functions(self):
+    return ("sample", "log_prob", "encode", "decode", "reconstruct")
+
   def elbo(self, x, condition=None, analytic_kl=True, seed=None, training=False):
     """(ELBO, E_q log p(x | z), KL(q || p)), each [batch] in nats, with one z per example.
 
@@ -190,7 +191,7 @@ class VAE(keras.Model):
     which makes the ELBO equal `iwae_bound(x, 1)` for the same seed.
     training=True draws dropout masks (the training objective).
     """
-    condition = self.as_condition(condition)
+    condition = self.encode_condition(condition)
     posterior = self.encode(x, condition, training)
     z = posterior.mean() + posterior.stddev() * self._noise(tf.shape(posterior.mean()), seed)
     reconstruction = self.head.log_prob(x, self.decode(z, condition, training))
@@ -213,7 +214,7 @@ class VAE(keras.Model):
     are used), e.g. one refined per example by `importance_weighted.refine_posterior`.
     """
     x = tf.convert_to_tensor(x, tf.float32)
-    condition = self.as_condition(condition)
+    condition = self.encode_condition(condition)
     if posterior is None:
       posterior = self.encode(x, condition, training)
     else:
@@ -282,17 +283,19 @@ class VAE(keras.Model):
 
   # ---- generation --------------------------------------------------------
 
-  def sample(self, num_samples, temperature=1.0, seed=None, condition=None, mean=False):
-    """Draws z ~ p(z) (scale times `temperature`), then x ~ p(x | z) (or its mean).
+  def sample(self, num_samples, *, condition=None, temperature=1.0, seed=None, mean=False):
+    """Draws z ~ p(z) (scale times `temperature`), then x ~ p(x | z), or its mean.
 
-    Returns float32 [num_samples, *event_shape].
+    Args:
+      num_samples, condition, temperature, seed: as for `GenerativeModel.sample`.
+      mean: return E[x | z] (the decoder's picture of z) instead of a draw.
+    Returns:
+      float32 [num_samples, *event_shape].
     """
-    num_samples = int(num_samples)
-    if num_samples < 1:
-      raise ValueError(f"num_samples must be >= 1, got {num_samples}")
-    if not temperature > 0:
-      raise ValueError(f"temperature must be > 0, got {temperature}")
-    condition = self._sample_condition(condition, num_samples)
+    return super().sample(num_samples, condition=condition, temperature=temperature, seed=seed,
+                          mean=mean)
+
+  def _sample(self, num_samples, condition, temperature, seed, mean=False):
     if not self.built:
       self.build()
     seeds = sampling.split(seed, 2)
@@ -304,14 +307,9 @@ class VAE(keras.Model):
       return self.head.mean(params)
     return self.head.sample(params, seeds[1])
 
-  def _sample_condition(self, condition, num_samples):
-    if condition is not None:
-      condition = conditioning.per_sample(condition, num_samples)
-    return self.as_condition(condition)
-
   def reconstruct(self, x, condition=None):
     """E[x | z = E_q[z | x]]: [batch, *event_shape]."""
-    condition = self.as_condition(condition)
+    condition = self.encode_condition(condition)
     return self.head.mean(self.decode(self.encode(x, condition).mean(), condition))
 
   # ---- config ------------------------------------------------------------

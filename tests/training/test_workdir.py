@@ -1,0 +1,92 @@
+"""Workdir: the one owner of a run folder's paths, records and typed errors."""
+
+import pathlib
+import re
+
+import pytest
+
+from tfgen import data
+from tfgen.configs import made_digits
+from tfgen.training import workdir as workdir_lib
+from tfgen.training.workdir import NoTrainedModelError, Workdir, WorkdirMismatchError
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def tiny_config():
+  config = made_digits.get_config()
+  config.model.hidden_units = (8,)
+  return config
+
+
+def digits_info():
+  return data.load("digits", "train")[1]
+
+
+def test_typed_errors_say_what_is_missing(tmp_path):
+  with pytest.raises(NoTrainedModelError, match="no such workdir"):
+    Workdir(tmp_path / "nothing").load_model()
+  with pytest.raises(NoTrainedModelError, match="no config.json, so not a tfgen.train workdir"):
+    Workdir(tmp_path).read_config()
+  workdir = Workdir(tmp_path)
+  config, info = tiny_config(), digits_info()
+  workdir.write_config(config, info, workdir.build_model(config, info).get_config())
+  with pytest.raises(NoTrainedModelError, match="no trained model yet"):
+    workdir.load_model()
+  (tmp_path / "config.json").write_text("{not json")
+  with pytest.raises(ValueError, match="corrupt run config"):
+    workdir.read_config()
+
+
+def test_another_config_is_a_mismatch(tmp_path):
+  workdir, info = Workdir(tmp_path), digits_info()
+  config = tiny_config()
+  model_config = workdir.build_model(config, info).get_config()
+  workdir.write_config(config, info, model_config)
+  workdir.write_config(config, info, model_config)  # The same run again: fine.
+  read, read_info = workdir.read_config()
+  assert list(read.model.hidden_units) == [8] and read_info == info
+  other = tiny_config()
+  other.model.hidden_units = (16,)
+  with pytest.raises(WorkdirMismatchError, match="different model config"):
+    workdir.write_config(other, info, model_config)
+  changed_default = dict(model_config, activation="tanh")  # As if a default had changed.
+  with pytest.raises(WorkdirMismatchError, match="built by another tfgen version"):
+    workdir.write_config(config, info, changed_default)
+
+
+def test_records_round_trip_and_start_empty(tmp_path):
+  workdir = Workdir(tmp_path / "run")
+  assert workdir.read_minutes() == (0.0, 0.0)
+  assert workdir.read_backup_position() == (0, 0)
+  assert workdir.read_best() == {} and workdir.read_summary() is None
+  assert workdir.read_stopped_early() is None and workdir.read_warm_start() is None
+  workdir.create()
+  assert workdir.write_minutes(1.23456, 2.5) == {"minutes_total": 1.2346, "cpu_minutes_total": 2.5}
+  assert workdir.read_minutes() == (1.2346, 2.5)
+  workdir.write_stopped_early(4, 10)
+  assert workdir.read_stopped_early() == {"epoch": 4, "num_epochs": 10}
+  workdir.write_summary({"best_epoch": 3})
+  assert workdir.read_summary() == {"best_epoch": 3}
+  assert workdir.picture_path("samples") == str(tmp_path / "run" / "samples.png")
+
+
+# A run folder's file names; only workdir.py may spell them.
+RUN_FILES = ("config.json", "best.weights.h5", "best.json", "latest.weights.h5",
+             "training_metadata.json", "history.csv", "training_curves.png", "minutes.json",
+             "train_summary.json", "stopped_early.json", "warm_start.json", "vocabulary.json",
+             "text_summary.json", '".lock"', '"backup"', '"logs"')
+
+
+def test_no_module_but_workdir_spells_a_run_file_name():
+  offenders = []
+  for folder in ("tfgen", "apps", "demo", "bench", "export"):
+    for path in sorted((REPO / folder).rglob("*.py")):
+      if path == pathlib.Path(workdir_lib.__file__).resolve():
+        continue
+      text = path.read_text(encoding="utf-8")
+      for name in RUN_FILES:
+        literal = name if name.startswith('"') else re.escape(name)
+        if re.search(literal if name.startswith('"') else rf"[\"'/]{literal}[\"']", text):
+          offenders.append(f"{path.relative_to(REPO)}: {name}")
+  assert not offenders, offenders

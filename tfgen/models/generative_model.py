@@ -1,0 +1,137 @@
+"""The interface every tfgen model implements: sample, log_prob (or a named bound), what it serves."""
+
+import keras
+
+from tfgen.heads import sampling
+from tfgen.models import conditioning
+
+# What `log_prob` returns, by `likelihood_kind`.
+LIKELIHOOD_KINDS = {
+    "exact": "log p(x), exact",
+    "elbo": "the evidence lower bound E_q[log p(x | z)] - KL(q(z | x) || p(z)) <= log p(x)",
+    "iwae_k": "the importance-weighted bound with the model's k samples (Burda et al.) <= log p(x)",
+    "dequantized": "a one-sample dequantization bound on the discrete log P(x)",
+}
+
+
+class GenerativeModel(keras.Model):
+  """A Keras model of a distribution p(x), or p(x | c) for a class label c.
+
+    x ~ p(x | c)            sample(num_samples, condition=c, temperature=t, seed=s)
+    log p(x | c) (or bound) log_prob(x, condition=c); `likelihood_kind` names which
+
+  The argument checks of `sample` are written here once; a family implements
+  `_sample(num_samples, condition, temperature, seed, **options)`, where
+  `condition` is one-hot [num_samples, num_conditions] (None when unconditional),
+  `temperature` a float > 0 and `seed` None or an int32 [2] tensor. Families
+  add keywords of their own: `conditioned_on`, `mask`, `cached`, `top_k`,
+  `top_p` for autoregressive models, `mean` for VAEs.
+
+  Class attributes a family sets:
+    likelihood_kind: what `log_prob` returns, a key of LIKELIHOOD_KINDS, or
+      None for a model with no likelihood (an autoencoder).
+    num_conditions: classes of the condition c; 0 = unconditional.
+  """
+
+  likelihood_kind = "exact"
+  num_conditions = 0
+
+  # ---- sampling ----------------------------------------------------------
+
+  def sample(self, num_samples, *, condition=None, temperature=1.0, seed=None, **options):
+    """Draws x ~ p(x), or x ~ p(x | condition).
+
+    Args:
+      num_samples: number of examples to draw (>= 1).
+      condition: for a conditional model, an int label, or int labels
+        [num_samples]; None for an unconditional one.
+      temperature: > 0; scales the model's randomness.
+      seed: None, an int or a [2] int tensor; the same seed gives the same samples.
+      **options: the family's own keywords (see its `sample`).
+    Returns:
+      float32 [num_samples, *event_shape].
+    """
+    if "sample" not in self.served_functions():
+      raise ValueError(f"{type(self).__name__} cannot sample: it has no distribution over "
+                       "its inputs (a VAE has a prior to sample from)")
+    num_samples, temperature, condition = self.check_sample_arguments(
+        num_samples, temperature, condition)
+    return self._sample(num_samples, condition, temperature, sampling.as_seed(seed), **options)
+
+  def check_sample_arguments(self, num_samples, temperature, condition, count_name="num_samples"):
+    """The checks of every sampler: (int count, float temperature, one-hot condition or None).
+
+    Args:
+      num_samples: how many to draw, an integer >= 1 (named `count_name` in errors).
+      temperature: > 0.
+      condition: None, a label or labels [num_samples]; refused by an
+        unconditional model, needed by a conditional one.
+    """
+    if isinstance(num_samples, bool) or int(num_samples) != num_samples or num_samples < 1:
+      raise ValueError(f"{count_name} must be an integer >= 1, got {num_samples!r}")
+    if isinstance(temperature, bool) or not float(temperature) > 0:
+      raise ValueError(f"temperature must be > 0, got {temperature!r}")
+    num_samples = int(num_samples)
+    if condition is not None:
+      condition = conditioning.per_sample(condition, num_samples)
+    return num_samples, float(temperature), self.encode_condition(condition)
+
+  def _sample(self, num_samples, condition, temperature, seed, **options):
+    raise NotImplementedError
+
+  # ---- likelihood --------------------------------------------------------
+
+  def log_prob(self, x, condition=None):
+    """log p(x) in nats, or the bound named by `likelihood_kind`: [batch]."""
+    raise ValueError(f"{type(self).__name__} has no likelihood (likelihood_kind is None)")
+
+  def evaluation_log_prob(self, x, condition=None, seed=None):
+    """What `tfgen.evaluate` averages over a split: log p(x) (or the bound) for a batch, [batch].
+
+    `log_prob` by default; a family refines it (a MADE scores its mask
+    ensemble, a flow averages its dequantization bound over several draws).
+    `seed` (an int32 [2] tensor) seeds any noise.
+    """
+    del seed
+    return self.log_prob(x, condition)
+
+  def evaluation_fields(self):
+    """Fields the family adds to `tfgen.evaluate`'s result (e.g. {"num_masks": 8})."""
+    return {}
+
+  # ---- what an exporter serves -------------------------------------------
+
+  def served_functions(self):
+    """Names of the model functions an exporter serves, in this order.
+
+    "sample" and "log_prob" where the model has them; families add theirs
+    ("reconstruct", "encode", "decode").
+    """
+    return ("sample", "log_prob") if self.likelihood_kind else ()
+
+  # ---- conditions --------------------------------------------------------
+
+  def split_inputs(self, inputs):
+    """Model inputs -> (x, one-hot condition [batch, num_conditions] or None).
+
+    An unconditional model takes x; a conditional one takes (x, labels) or
+    {"x": x, "condition": labels} with int labels [batch] in [0, num_conditions).
+    """
+    x, labels = conditioning.split_inputs(inputs, self.num_conditions, type(self).__name__)
+    return x, None if labels is None else self.encode_condition(labels)
+
+  def encode_condition(self, labels):
+    """int labels [batch] (or an already one-hot [batch, num_conditions]) -> one-hot, or None.
+
+    None is the condition of an unconditional model; a conditional model needs
+    labels, an unconditional one refuses them, and out-of-range labels raise.
+    """
+    if labels is None:
+      if self.num_conditions:
+        raise ValueError(f"this {type(self).__name__} is conditional: pass condition= a label, "
+                         f"or one per example (it is conditioned on one of "
+                         f"{self.num_conditions} classes)")
+      return None
+    if not self.num_conditions:
+      raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
+    return conditioning.one_hot(labels, self.num_conditions, type(self).__name__)
