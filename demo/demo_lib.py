@@ -81,14 +81,20 @@ def train_fresh_if_stale(train_fn, run_dir):
     return train_fn()
 
 
-def fully_visible_section(demo):
-  """FVSBN, NADE and MADE: test NLL, samples, conditional means, completions, curves."""
+def _fully_visible_runs(demo):
+  """Trains and scores FVSBN, NADE and MADE: rows of (name, description, config, result, minutes)."""
   rows = []
   for name, (config_module, description) in FULLY_VISIBLE.items():
     config, minutes = demo.train(name, config_module)
     result = evaluate_lib.evaluate(demo.run_dir(name), "test")
     sample_lib.sample(demo.run_dir(name), 64, demo.picture(f"{name}_samples"), seed=0)
     rows.append((name, description, config, result, minutes))
+  return rows
+
+
+def fully_visible_section(demo):
+  """FVSBN, NADE and MADE: test NLL, samples, conditional means, completions, curves."""
+  rows = _fully_visible_runs(demo)
   sample_lib.complete(demo.run_dir("made_digits"), 8, seed=0,
                       output=demo.picture("made_completions"))
   for name in ("nade", "made"):

@@ -16,6 +16,8 @@ from absl import flags
 _CORPUS = flags.DEFINE_string("corpus", "names", "names, tiny_shakespeare (TFDS) or a text file.")
 _MODEL = flags.DEFINE_enum("model", "rnn", ["rnn", "transformer"], "Model kind.")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder.")
+_PRESET = flags.DEFINE_enum("preset", "auto", ["auto", "small", "large"],
+                            "Training preset; auto chooses it from the corpus (and prints it).")
 _EPOCHS = flags.DEFINE_integer("num_epochs", None, "Override the number of epochs.")
 _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Override the steps per epoch.")
 _SEED = flags.DEFINE_integer("seed", None, "Override the training seed.")
@@ -29,7 +31,7 @@ def main(argv):
                                              ("training.steps_per_epoch", _STEPS.value),
                                              ("seed", _SEED.value)) if value is not None}
   summary = binary.run_main("apps.text_generation.train", lambda: train_lib.train(
-      _CORPUS.value, _MODEL.value, _WORKDIR.value, overrides))
+      _CORPUS.value, _MODEL.value, _WORKDIR.value, overrides, preset=_PRESET.value))
   print(f"validation: {summary['valid_nats_per_char']:.4f} nats/char, "
         f"{summary['valid_bits_per_char']:.4f} bits/char ({summary['valid_characters']} characters)")
 

@@ -32,20 +32,22 @@ class SamplePrinter(keras.callbacks.Callback):
       self.print_fn("  sample: " + repr(self.vocabulary.decode(sample)))
 
 
-def choose_config(corpus, model="rnn", print_fn=print):
-  """The app's config for `corpus`, its preset chosen from the corpus text; prints the choice."""
+def choose_config(corpus, model="rnn", preset="auto", print_fn=print):
+  """The app's config for `corpus`; preset "auto" is chosen from the corpus text. Prints the choice."""
   train_text, valid_text, _ = data.load_text(configs.data_name(corpus))
   shape = configs.corpus_shape(train_text + valid_text)
-  preset = configs.choose_preset(shape)
-  config = configs.get_config(model, corpus, preset, shape)
-  print_fn(f"corpus {corpus}: {shape.describe()}; preset {preset!r} (data {config.data.name}, "
+  chosen = configs.choose_preset(shape) if preset == "auto" else preset
+  config = configs.get_config(model, corpus, chosen, shape)
+  how = "chosen from the corpus" if preset == "auto" else "as asked"
+  print_fn(f"corpus {corpus}: {shape.describe()}; preset {chosen!r} {how} (data {config.data.name}, "
            f"windows of {config.data.sequence_length}, dropout {config.model.dropout}, "
            + ("early stopping)" if config.training.early_stopping_patience else
               f"{config.training.num_epochs} x {config.training.steps_per_epoch} steps)"))
   return config
 
 
-def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="auto"):
+def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="auto",
+          preset="auto"):
   """Trains (or resumes) a character model; returns the validation nats and bits per character.
 
   Args:
@@ -57,8 +59,9 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="aut
       `tfgen.train` writes.
     overrides: {config field: value}, e.g. {"training.num_epochs": 1, "seed": 3}.
     verbose: as for `tfgen.training.train_lib.train`; 0 also silences the preset line.
+    preset: "auto" (chosen from the corpus, see `configs`), "small" or "large".
   """
-  config = choose_config(corpus, model, print_fn=print if verbose else (lambda _: None))
+  config = choose_config(corpus, model, preset, print_fn=print if verbose else (lambda _: None))
   for key, value in (overrides or {}).items():
     *sections, field = key.split(".")
     target = config

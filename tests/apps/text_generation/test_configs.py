@@ -41,7 +41,10 @@ def test_a_users_list_of_names_is_read_as_a_shuffled_list_with_the_small_preset(
   config = train_lib.choose_config(str(path), "rnn", print_fn=printed.append)
   assert config.data.name == f"lines:{path}"
   assert config.model.dropout == 0.3 and config.training.early_stopping_patience == 3
-  assert len(printed) == 1 and "one item a line; preset 'small'" in printed[0]
+  assert len(printed) == 1 and "one item a line; preset 'small' chosen from the corpus" in printed[0]
+  config = train_lib.choose_config(str(path), "rnn", preset="large", print_fn=printed.append)
+  assert config.data.name == f"lines:{path}" and config.model.dropout == 0.0
+  assert "preset 'large' as asked" in printed[1]
 
 
 def test_small_running_text_is_regularised_but_kept_in_order(tmp_path):
