@@ -63,9 +63,9 @@ def run_row(name, data_path, workdir_root):
     row["test_nll_refined_nats"] = evaluation["nll_nats_refined"]
   return {**row,
           "best_epoch": summary["best_epoch"], "epochs": summary["epochs"],
-          "train_minutes": summary.get("minutes_total", summary.get("minutes_this_run")),
-          # Process CPU minutes (all threads), None for a workdir trained before they were kept.
-          "train_cpu_minutes": summary.get("cpu_minutes_total"),
+          "train_minutes": summary["minutes_total"],
+          # Process CPU minutes (all threads).
+          "train_cpu_minutes": summary["cpu_minutes_total"],
           "commands": [" ".join(["python"] + train[1:]), " ".join(["python"] + evaluate[1:])]}
 
 
@@ -97,7 +97,7 @@ def main():
     print(f"| {row['model']} | {row['published_nats']} | <= {row['target_nats']} | "
           f"{nll} | {row['bits_per_dim']:.4f} | "
           f"{row['best_epoch']} / {row['epochs']} | {row['train_minutes']:.1f} | "
-          f"{'n/a' if row['train_cpu_minutes'] is None else format(row['train_cpu_minutes'], '.1f')} |")
+          f"{row['train_cpu_minutes']:.1f} |")
   print("\nCommands:")
   for row in rows:
     print("  " + "\n  ".join(row["commands"]))

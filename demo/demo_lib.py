@@ -54,10 +54,10 @@ class Demo:
 
   def picture(self, name):
     """The report's picture NAME.png (a path in the workdir)."""
-    return os.path.join(self.workdir, name + ".png")
+    return Workdir(self.workdir).picture_path(name)
 
   def train(self, name, config_module):
-    """Trains config_module's config in run_dir(name) (resuming where it can); returns minutes."""
+    """Trains config_module's config in run_dir(name), resuming where it can: (config, minutes)."""
     config = config_module.get_config()
     if self.num_epochs:
       config.training.num_epochs = self.num_epochs

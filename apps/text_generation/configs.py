@@ -67,7 +67,7 @@ def data_name(corpus, shape=None):
   return f"text:{corpus}"
 
 
-def get_config(model="rnn", corpus="names", preset="large", shape=None):
+def get_config(model, corpus, preset, shape=None):
   """Config for `model` ("rnn" or "transformer") on `corpus` under `preset` ("small" or "large").
 
   Args:

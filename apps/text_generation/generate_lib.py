@@ -34,13 +34,13 @@ def generate(workdir, prompt="", length=500, temperature=1.0, top_k=0, top_p=1.0
     raise ValueError(f"--length must be > 0 (an integer), got {length}")
   model, vocabulary = load_text_model(workdir)
   tokens = vocabulary.encode(prompt)
-  # The model checks the sampling arguments before the prompt is shown.
+  # The model checks the sampling arguments here, before the prompt is shown.
   stream = model.stream(tokens, int(length), temperature=temperature, top_k=top_k, top_p=top_p,
                         seed=seed)
+  if on_text is not None:
+    on_text(prompt)
   generated = []
-  for index, token in enumerate(stream):
-    if index == 0 and on_text is not None:
-      on_text(prompt)
+  for token in stream:
     generated.append(token)
     if on_text is not None:
       on_text(vocabulary.decode([token]))

@@ -72,8 +72,8 @@ def test_sample_arguments_are_checked_the_same_way_everywhere(family):
       model.sample(2, condition=condition, temperature=bad)
   with pytest.raises(TypeError):
     model.sample(2, condition, 1.0)  # pylint: disable=too-many-function-args  (keyword-only)
-  with pytest.raises(TypeError):
-    model.sample(2, condition=condition, no_such_option=1)
+  with pytest.raises(TypeError, match=r"sample\(\) got (an )?unexpected keyword argument.*no_such"):
+    model.sample(2, condition=condition, no_such=1)
   if model.num_conditions:
     with pytest.raises(ValueError, match="is conditional: pass condition="):
       model.sample(2)

@@ -1,5 +1,6 @@
 """Workdir: the one owner of a run folder's paths, records and typed errors."""
 
+import json
 import pathlib
 import re
 
@@ -53,6 +54,19 @@ def test_another_config_is_a_mismatch(tmp_path):
   changed_default = dict(model_config, activation="tanh")  # As if a default had changed.
   with pytest.raises(WorkdirMismatchError, match="built by another tfgen version"):
     workdir.write_config(config, info, changed_default)
+
+
+def test_a_workdir_from_an_older_tfgen_is_named_as_such(tmp_path):
+  workdir, info = Workdir(tmp_path), digits_info()
+  config = tiny_config()
+  workdir.write_config(config, info, workdir.build_model(config, info).get_config())
+  record = json.loads((tmp_path / "config.json").read_text())
+  del record["config"]["data"]["sequence_length"]  # A field older versions did not write.
+  (tmp_path / "config.json").write_text(json.dumps(record))
+  with pytest.raises(WorkdirMismatchError, match=r"older tfgen .*\['data.sequence_length'\]"):
+    workdir.read_config()
+  with pytest.raises(WorkdirMismatchError, match="older tfgen"):
+    workdir.write_config(config, info, {})
 
 
 def test_records_round_trip_and_start_empty(tmp_path):

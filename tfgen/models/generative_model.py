@@ -1,5 +1,7 @@
 """The interface every tfgen model implements: sample, log_prob (or a named bound), what it serves."""
 
+import inspect
+
 import keras
 
 from tfgen.heads import sampling
@@ -54,6 +56,11 @@ class GenerativeModel(keras.Model):
     if "sample" not in self.served_functions():
       raise ValueError(f"{type(self).__name__} cannot sample: it has no distribution over "
                        "its inputs (a VAE has a prior to sample from)")
+    known = inspect.signature(self._sample).parameters
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+      raise TypeError(f"{type(self).__name__}.sample() got unexpected keyword arguments "
+                      f"{unknown}")
     num_samples, temperature, condition = self.check_sample_arguments(
         num_samples, temperature, condition)
     return self._sample(num_samples, condition, temperature, sampling.as_seed(seed), **options)

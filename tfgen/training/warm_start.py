@@ -108,7 +108,7 @@ def warm_start(model, source_workdir, workdir):
     model: a built, compiled Keras model with the source run's weights (its config
       may differ in fields without weights, such as dropout).
     source_workdir: the run to start from (a `tfgen.train` workdir with a backup).
-    workdir: this run's `Workdir`; records the source (`Workdir.write_warm_start`).
+    workdir: this run's folder (a path or a `Workdir`); records the source.
 
   Returns:
     The record written.
@@ -116,6 +116,7 @@ def warm_start(model, source_workdir, workdir):
   Raises:
     ValueError: the source has no backup, another optimizer, or other weights.
   """
+  workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
   source_workdir = os.path.normpath(source_workdir)
   if os.path.realpath(workdir.path) == os.path.realpath(source_workdir):
     raise ValueError(f"warm start: {workdir.path} cannot start from itself")

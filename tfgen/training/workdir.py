@@ -24,6 +24,7 @@ import ml_collections
 
 from tfgen import data
 from tfgen import models
+from tfgen.configs import common
 from tfgen.utils import atomic
 from tfgen.utils.workdir_lock import WorkdirLock
 
@@ -143,14 +144,21 @@ class Workdir:
     atomic.write_json(path, record)
 
   def _read_config_record(self):
+    """config.json as written; a record an older tfgen wrote raises WorkdirMismatchError."""
     path = self._file("config.json")
     try:
       record = atomic.read_json(path)
       if not isinstance(record, dict) or not isinstance(record.get("config"), dict):
         raise ValueError("no config section")
-      return record
     except ValueError as error:
       raise ValueError(f"{path}: corrupt run config ({error})") from None
+    missing = sorted(set(_field_names(common.base_config().to_dict()))
+                     - set(_field_names(record["config"])))
+    if missing or "model_config" not in record:
+      raise WorkdirMismatchError(
+          f"{self.path} holds a run written by an older tfgen (its config lacks "
+          f"{missing or ['model_config']}); train it again in a new --workdir")
+    return record
 
   def read_config(self):
     """(ConfigDict, DatasetInfo) of the run; NoTrainedModelError when there is none."""
@@ -205,9 +213,9 @@ class Workdir:
 
   def read_backup_position(self):
     """(epoch, batch) of the backup training resumes from; (0, 0) when there is none."""
-    position = self._read(os.path.join("backup", "training_metadata.json"))
-    if position is None:
+    if not os.path.exists(self.backup_metadata_path):
       return 0, 0
+    position = atomic.read_json(self.backup_metadata_path)
     return int(position["epoch"]), int(position["batch"])
 
   def read_minutes(self):
@@ -248,6 +256,15 @@ class Workdir:
 
   def write_text_summary(self, summary):
     atomic.write_json(self._file("text_summary.json"), summary)
+
+
+def _field_names(config, prefix=""):
+  """"section.field" names of a nested config dict."""
+  for key, value in config.items():
+    if isinstance(value, dict):
+      yield from _field_names(value, f"{prefix}{key}.")
+    else:
+      yield prefix + key
 
 
 def _model_signature(model_config):

@@ -199,6 +199,21 @@ def test_conditional_step_logits_equal_full_logits(kind):
     np.testing.assert_allclose(params.numpy(), full[:, step], atol=1e-5)
 
 
+def test_conditional_stream_follows_its_label(kind):
+  model = make_conditional(kind, shape=(6,), vocabulary=5)
+  for weight in model.trainable_weights:  # No ties between logits (some start at zero).
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[6, len(weight.path)]))
+  for label in (0, 2):
+    greedy = model.sample(1, condition=label, seed=0, top_k=1).numpy()[0]
+    np.testing.assert_array_equal(list(model.stream([], 6, condition=label, top_k=1)), greedy)
+  with pytest.raises(ValueError, match="condition must be one label"):
+    model.stream([], 3, condition=[0, 1, 2])
+  with pytest.raises(ValueError, match="is conditional: pass condition"):
+    model.stream([], 3)
+  with pytest.raises((ValueError, tf.errors.InvalidArgumentError), match=r"values > 2"):
+    model.stream([], 3, condition=5)
+
+
 def test_conditional_causality_and_save_load(kind, tmp_path):
   model = make_conditional(kind)
   x = tokens((1, 6), 5)

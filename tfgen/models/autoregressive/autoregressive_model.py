@@ -175,10 +175,7 @@ class AutoregressiveModel(GenerativeModel):
 
   def _sample(self, num_samples, condition, temperature, seed, conditioned_on=None, mask=None,
               cached=True, top_k=0, top_p=1.0):
-    top_k, top_p = sampling.check_filters(top_k, top_p)
-    if (top_k or top_p < 1.0) and not isinstance(self.head, heads_lib.Categorical):
-      raise ValueError(f"top_k and top_p filter a Categorical head's logits; this "
-                       f"{type(self).__name__} has a {type(self.head).__name__} head")
+    top_k, top_p = self.check_filters(top_k, top_p)
     shape = (num_samples,) + self.event_shape
     if conditioned_on is None:
       if mask is not None:
@@ -208,6 +205,14 @@ class AutoregressiveModel(GenerativeModel):
           functools.partial(self._sample_loop, cached=key[0], top_k=top_k, top_p=top_p),
           jit_compile=self.jit_sampling)
     return self._compiled_samplers[key](values, mask, tf.constant(temperature), seed, condition)
+
+  def check_filters(self, top_k, top_p):
+    """Validates the next-token rules for this model's head; returns (int top_k, float top_p)."""
+    top_k, top_p = sampling.check_filters(top_k, top_p)
+    if (top_k or top_p < 1.0) and not isinstance(self.head, heads_lib.Categorical):
+      raise ValueError(f"top_k and top_p filter a Categorical head's logits; this "
+                       f"{type(self).__name__} has a {type(self.head).__name__} head")
+    return top_k, top_p
 
   def draw(self, params, seed, temperature, top_k=0, top_p=1.0):
     """Elements drawn from head params [batch, P] under the next-token rules: [batch, *element].

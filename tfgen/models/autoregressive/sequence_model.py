@@ -1,6 +1,7 @@
 """Shared pieces of the left-to-right sequence models (char-RNN, transformer LM, WaveNet)."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tfgen.heads import sampling
@@ -101,34 +102,44 @@ class SequenceModel(AutoregressiveModel):
 
   def stream(self, prompt=(), num_tokens=1, *, temperature=1.0, top_k=0, top_p=1.0, seed=None,
              condition=None):
-    """Yields `num_tokens` token ids after `prompt`, one at a time, from the cached step.
+    """An iterator over `num_tokens` token ids after `prompt`, drawn one at a time from the cached step.
 
-      x_t ~ p(x_t | x_<t) under the next-token rules (`AutoregressiveModel.draw`)
+      x_t ~ p(x_t | x_<t, c) under the next-token rules (`AutoregressiveModel.draw`)
 
-    Unlike `sample`, whose length is the model's event, a stream runs as long as
-    asked: past `context_length` (a transformer's) it restarts the cache on the
-    last half of the text. Token t of the stream is drawn with the stateless
-    seed [seed, seed_offset + t] (an int seed s gives [s mod 2^31, t]).
+    Unlike `sample`, whose length is the model's event and which runs as one
+    compiled loop, a stream runs eagerly for as long as asked: past
+    `context_length` (a transformer's) it restarts the cache on the last half of
+    the text. Token t is drawn with the stateless seed [s0, s1 + t] for seed
+    [s0, s1] (an int s gives [s mod 2^31, t]), so a seeded stream repeats, but it
+    draws other tokens than `sample` with the same seed (except greedily, top_k=1).
+    The arguments are checked when `stream` is called, before any token is drawn.
 
     Args:
       prompt: token ids to continue (any length; may be empty).
       num_tokens: tokens to draw, >= 1.
       temperature, top_k, top_p, seed: as for `sample`.
-      condition: a label, for a conditional model.
-    Yields:
-      int token ids.
+      condition: one label, for a conditional model.
+    Returns:
+      an iterator of int token ids.
     """
     if self.element_size != 1:
       raise ValueError(f"stream draws token ids; this {type(self).__name__} has elements of "
                        f"{self.element_size} values")
-    num_tokens, temperature, condition = self.check_sample_arguments(
-        num_tokens, temperature, condition, count_name="num_tokens")
-    top_k, top_p = sampling.check_filters(top_k, top_p)
-    seed = sampling.as_seed(seed)
+    num_tokens, temperature, _ = self.check_sample_arguments(
+        num_tokens, temperature, None if condition is None else 0, count_name="num_tokens")
+    if condition is not None and np.ndim(condition) != 0:
+      raise ValueError(f"a stream is one sequence: condition must be one label, got shape "
+                       f"{np.shape(condition)}")
+    condition = self.encode_condition(None if condition is None else [condition])
+    top_k, top_p = self.check_filters(top_k, top_p)
+    tokens = [int(token) for token in prompt]
+    return self._stream(tokens, num_tokens, temperature, top_k, top_p, sampling.as_seed(seed),
+                        condition)
+
+  def _stream(self, tokens, num_tokens, temperature, top_k, top_p, seed, condition):
     if self._compiled_step is None:
       self._compiled_step = tf.function(self.next_params)
     context = self.context_length
-    tokens = [int(token) for token in prompt]
 
     def feed(history):
       """Runs the cached step over `history` from a fresh state: (params, state, position)."""
