@@ -5,7 +5,8 @@ r"""Trains a character-level model on a text corpus.
       --model=transformer --workdir=runs/shakespeare_transformer
 
 The last 10% of the text is validation; the vocabulary is saved in the workdir.
-Rerun the same command to resume.
+The training preset is chosen from the corpus and printed (--preset=small|large
+overrides it). Rerun the same command to resume.
 """
 
 from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)
