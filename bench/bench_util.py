@@ -3,8 +3,8 @@
 import os
 import time
 
-import ml_collections
 
+from tfgen.configs import common
 from tfgen.training.optimizers import build_optimizer
 from tfgen.utils import atomic
 
@@ -40,8 +40,8 @@ def build_and_compile(model, weights, jit_compile, optimizer_name="adam", learni
   model.build((None, 28, 28, 1))
   if weights is not None:
     model.set_weights(weights)
-  optimizer = ml_collections.ConfigDict(dict(name=optimizer_name, learning_rate=learning_rate,
-                                             schedule="constant"))
+  optimizer = common.base_config().optimizer
+  optimizer.update(name=optimizer_name, learning_rate=learning_rate, schedule="constant")
   model.compile(optimizer=build_optimizer(optimizer, 1), jit_compile=jit_compile)
   return model
 
