@@ -64,10 +64,10 @@ def test_sample_arguments_are_checked_the_same_way_everywhere(family):
   condition = condition_for(model)
   samples = model.sample(2, condition=condition, temperature=0.5, seed=3).numpy()
   assert samples.shape == (2,) + tuple(model.event_shape)
-  for bad in (0, -1, 1.5, True, "2"):
+  for bad in (0, -1, 1.5, True, "2", None, "many"):
     with pytest.raises(ValueError, match="num_samples must be an integer >= 1"):
       model.sample(bad, condition=condition)
-  for bad in (0.0, -1.0, float("nan"), False):
+  for bad in (0.0, -1.0, float("nan"), False, None, "hot"):
     with pytest.raises(ValueError, match="temperature must be > 0"):
       model.sample(2, condition=condition, temperature=bad)
   with pytest.raises(TypeError):

@@ -74,9 +74,9 @@ class GenerativeModel(keras.Model):
       condition: None, a label or labels [num_samples]; refused by an
         unconditional model, needed by a conditional one.
     """
-    if isinstance(num_samples, bool) or int(num_samples) != num_samples or num_samples < 1:
+    if not _is_number(num_samples) or int(num_samples) != num_samples or num_samples < 1:
       raise ValueError(f"{count_name} must be an integer >= 1, got {num_samples!r}")
-    if isinstance(temperature, bool) or not float(temperature) > 0:
+    if not _is_number(temperature) or not float(temperature) > 0:
       raise ValueError(f"temperature must be > 0, got {temperature!r}")
     num_samples = int(num_samples)
     if condition is not None:
@@ -142,3 +142,14 @@ class GenerativeModel(keras.Model):
     if not self.num_conditions:
       raise ValueError(f"this {type(self).__name__} is unconditional; condition must be None")
     return conditioning.one_hot(labels, self.num_conditions, type(self).__name__)
+
+
+def _is_number(value):
+  """A real scalar (Python, NumPy or a scalar tensor), not a bool, a string or None."""
+  if value is None or isinstance(value, (bool, str, bytes)):
+    return False
+  try:
+    float(value)
+  except (TypeError, ValueError):
+    return False
+  return True
