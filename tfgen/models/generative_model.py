@@ -61,27 +61,24 @@ class GenerativeModel(keras.Model):
     if unknown:
       raise TypeError(f"{type(self).__name__}.sample() got unexpected keyword arguments "
                       f"{unknown}")
-    num_samples, temperature, condition = self.check_sample_arguments(
-        num_samples, temperature, condition)
-    return self._sample(num_samples, condition, temperature, sampling.as_seed(seed), **options)
+    num_samples, temperature = self.check_sample_arguments(num_samples, temperature)
+    if condition is not None:
+      condition = conditioning.per_sample(condition, num_samples)
+    return self._sample(num_samples, self.encode_condition(condition), temperature,
+                        sampling.as_seed(seed), **options)
 
-  def check_sample_arguments(self, num_samples, temperature, condition, count_name="num_samples"):
-    """The checks of every sampler: (int count, float temperature, one-hot condition or None).
+  def check_sample_arguments(self, num_samples, temperature, count_name="num_samples"):
+    """The checks of every sampler: (int count, float temperature).
 
     Args:
       num_samples: how many to draw, an integer >= 1 (named `count_name` in errors).
       temperature: > 0.
-      condition: None, a label or labels [num_samples]; refused by an
-        unconditional model, needed by a conditional one.
     """
     if not _is_number(num_samples) or int(num_samples) != num_samples or num_samples < 1:
       raise ValueError(f"{count_name} must be an integer >= 1, got {num_samples!r}")
     if not _is_number(temperature) or not float(temperature) > 0:
       raise ValueError(f"temperature must be > 0, got {temperature!r}")
-    num_samples = int(num_samples)
-    if condition is not None:
-      condition = conditioning.per_sample(condition, num_samples)
-    return num_samples, float(temperature), self.encode_condition(condition)
+    return int(num_samples), float(temperature)
 
   def _sample(self, num_samples, condition, temperature, seed, **options):
     raise NotImplementedError

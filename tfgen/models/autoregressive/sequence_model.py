@@ -125,8 +125,8 @@ class SequenceModel(AutoregressiveModel):
     if self.element_size != 1:
       raise ValueError(f"stream draws token ids; this {type(self).__name__} has elements of "
                        f"{self.element_size} values")
-    num_tokens, temperature, _ = self.check_sample_arguments(
-        num_tokens, temperature, None if condition is None else 0, count_name="num_tokens")
+    num_tokens, temperature = self.check_sample_arguments(num_tokens, temperature,
+                                                          count_name="num_tokens")
     if condition is not None and np.ndim(condition) != 0:
       raise ValueError(f"a stream is one sequence: condition must be one label, got shape "
                        f"{np.shape(condition)}")
