@@ -150,6 +150,12 @@ class MaskedConv2D(keras.layers.Layer):
       outputs = outputs + self.bias
     return outputs
 
+  def pointwise(self, inputs):
+    """A 1x1 layer at one pixel: inputs [batch, C] -> [batch, filters]."""
+    if self.kept_shape != (1, 1):
+      raise ValueError(f"pointwise needs a 1x1 kernel; this one keeps {self.kept_shape}")
+    return self.patch_output(inputs[tf.newaxis, tf.newaxis])
+
   def row_step(self, cache, inputs, row):
     """Writes a row of inputs [batch, W, C] at `row`; returns (outputs [batch, W, filters], cache)."""
     (top, _), (left, right) = self.padding

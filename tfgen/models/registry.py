@@ -3,8 +3,10 @@
 from tfgen import heads
 from tfgen.models.autoregressive.char_rnn import CharRNN
 from tfgen.models.autoregressive.fvsbn import FVSBN
+from tfgen.models.autoregressive.gated_pixel_cnn import GatedPixelCNN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
+from tfgen.models.autoregressive.pixel_cnn import PixelCNN
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 from tfgen.models.flows.maf import MAF
@@ -19,6 +21,8 @@ MODELS = {
     "made": MADE,
     "nade": NADE,
     "char_rnn": CharRNN,
+    "pixel_cnn": PixelCNN,
+    "gated_pixel_cnn": GatedPixelCNN,
     "transformer_lm": TransformerLM,
     "wavenet": WaveNet,
     "autoencoder": Autoencoder,

@@ -3,9 +3,12 @@
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 from tfgen.models.autoregressive.char_rnn import CharRNN
 from tfgen.models.autoregressive.fvsbn import FVSBN
+from tfgen.models.autoregressive.gated_pixel_cnn import GatedPixelCNN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
+from tfgen.models.autoregressive.pixel_cnn import PixelCNN
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 
-__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "MADE", "NADE", "TransformerLM", "WaveNet"]
+__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "GatedPixelCNN", "MADE", "NADE", "PixelCNN", "TransformerLM",
+           "WaveNet"]

@@ -1,0 +1,186 @@
+"""PixelCNN and Gated PixelCNN: the five checks, normalisation, causality, blind spots, fast sampling."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests import model_checks
+from tfgen import heads
+from tfgen.models import GatedPixelCNN, PixelCNN
+
+# Tiny models over several heads: binary, RGB with per-channel groups, coupled RGB, conditional.
+MODELS = {
+    "pixel_cnn": (PixelCNN, dict(num_filters=4, num_residual_blocks=2, input_kernel_size=3,
+                                 num_output_filters=6)),
+    "gated_pixel_cnn": (GatedPixelCNN, dict(num_filters=4, num_layers=2, input_kernel_size=3,
+                                            num_output_filters=6)),
+}
+HEADS = {
+    "binary": (lambda: heads.Bernoulli(), 1, 2),
+    "rgb": (lambda: heads.Categorical(3), 3, 3),
+    "coupled": (lambda: heads.DiscretizedLogisticMixture(2, num_bins=4, coupled_channels=3), 3, 4),
+}
+
+
+def make(kind, head="binary", height=4, width=4, **kwargs):
+  make_head, channels, _ = HEADS[head]
+  shape = (height, width, channels)
+  model_class, defaults = MODELS[kind]
+  model = model_class(shape, make_head(), **{**defaults, **kwargs})
+  model.build((None,) + shape)
+  return model
+
+
+def images(num_images, head="binary", height=4, width=4, seed=0):
+  _, channels, num_values = HEADS[head]
+  return np.random.default_rng(seed).integers(
+      0, num_values, (num_images, height, width, channels)).astype(np.float32)
+
+
+def randomize(model, scale=0.5):
+  """Seeded normal weights and biases, so no unit is dead or saturated by chance."""
+  for index, weight in enumerate(model.trainable_weights):
+    weight.assign(tf.random.stateless_normal(weight.shape, seed=[index, 1]) * scale)
+  return model
+
+
+@pytest.fixture(params=sorted(MODELS))
+def kind(request):
+  return request.param
+
+
+# ---- the five checks ---------------------------------------------------------
+
+@pytest.mark.parametrize("head", sorted(HEADS))
+def test_output_shape(kind, head):
+  model = make(kind, head)
+  expected = (3,) + model.params_shape
+  model_checks.check_output_shape(model, images(3, head), expected)
+
+
+def test_fit_step(kind):
+  model_checks.check_fit_step(make(kind, "rgb"), images(8, "rgb"), every_weight=True)
+
+
+def test_same_seed_same_sample(kind):
+  model_checks.check_seeded_sampling(make(kind))
+
+
+def test_completing_the_bottom_half_keeps_the_top(kind):
+  given = images(3, "rgb", seed=2)
+  mask = np.zeros_like(given)
+  mask[:, :2] = 1.0
+  model_checks.check_conditioned_sampling(make(kind, "rgb"), given, mask)
+
+
+def test_save_load_round_trip(kind, tmp_path):
+  model = make(kind, "coupled")
+  model_checks.check_save_load(model, images(3, "coupled"), tmp_path)
+
+
+# ---- likelihoods ----------------------------------------------------------------
+
+def test_sixty_four_binary_images_sum_to_one(kind):
+  model = randomize(make(kind, height=2, width=3))
+  model_checks.check_normalization(model.log_prob, 2, (2, 3, 1))
+
+
+def test_rgb_images_sum_to_one(kind):
+  # 1 x 2 pixels x 3 channels with 3 levels: 729 images, channels drawn R, G, B.
+  model = randomize(make(kind, "rgb", height=1, width=2))
+  model_checks.check_normalization(model.log_prob, 3, (1, 2, 3))
+
+
+@pytest.mark.parametrize("head", ["binary", "rgb", "coupled"])
+def test_outputs_depend_only_on_earlier_pixels_and_channels(kind, head):
+  model = randomize(make(kind, head))
+  model_checks.check_autoregressive(model, images(1, head, seed=3))
+
+
+def test_a_broken_mask_fails_the_checks():
+  model = randomize(make("pixel_cnn", height=2, width=3))
+  model.input_conv.mask = np.ones_like(model.input_conv.mask)  # Mask B where A belongs.
+  with pytest.raises(AssertionError, match="depends on inputs"):
+    model_checks.check_autoregressive(model, images(1, height=2, width=3))
+  with pytest.raises(AssertionError, match="sum to"):
+    model_checks.check_normalization(model.log_prob, 2, (2, 3, 1))
+
+
+def receptive_fields(model, size, num_inputs=3):
+  """R[p, q]: the output at pixel p depends on pixel q, for any of a few random images."""
+  fields = 0
+  for seed in range(num_inputs):
+    fields = fields | model_checks.dependency_matrix(model, images(1, height=size, width=size,
+                                                                    seed=seed))
+  return fields
+
+
+def test_gated_pixel_cnn_sees_every_earlier_pixel_and_pixel_cnn_has_a_blind_spot():
+  size = 5
+  gated = randomize(make("gated_pixel_cnn", height=size, width=size, num_filters=4, num_layers=5,
+                         input_kernel_size=3))
+  fields = receptive_fields(gated, size)
+  earlier = np.tril(np.ones((size * size, size * size), bool), k=-1)
+  np.testing.assert_array_equal(fields, earlier)
+  plain = randomize(make("pixel_cnn", height=size, width=size, num_filters=4,
+                         num_residual_blocks=5, input_kernel_size=3))
+  fields = receptive_fields(plain, size)
+  assert not np.any(fields & ~earlier)
+  # The pixel above and two to the right of the centre stays unseen, however deep.
+  assert not fields[2 * size + 2, 1 * size + 4]
+  assert fields[2 * size + 2, 1 * size + 3] and fields[2 * size + 2, 0 * size + 4]
+
+
+# ---- sampling -------------------------------------------------------------------
+
+@pytest.mark.parametrize("head", ["binary", "rgb", "coupled"])
+def test_fast_sampler_draws_the_same_images_as_the_naive_one(kind, head):
+  model = randomize(make(kind, head, height=5, width=6), scale=0.3)
+  fast = model.sample(4, seed=11, temperature=0.8).numpy()
+  naive = model.sample(4, seed=11, temperature=0.8, cached=False).numpy()
+  np.testing.assert_array_equal(fast, naive)
+  given = images(4, head, height=5, width=6, seed=4)
+  mask = np.zeros_like(given)
+  mask[:, :2] = 1.0
+  mask[:, 2, :3] = 1.0
+  fast = model.sample(4, seed=5, conditioned_on=given, mask=mask).numpy()
+  naive = model.sample(4, seed=5, conditioned_on=given, mask=mask, cached=False).numpy()
+  np.testing.assert_array_equal(fast, naive)
+
+
+def test_conditional_gated_pixel_cnn_samples_each_class_the_same_both_ways():
+  model = randomize(make("gated_pixel_cnn", "rgb", num_filters=6, num_layers=2,
+                         num_conditions=3), scale=0.3)
+  labels = [0, 1, 2, 1]
+  fast = model.sample(4, condition=labels, seed=2).numpy()
+  np.testing.assert_array_equal(fast, model.sample(4, condition=labels, seed=2,
+                                                   cached=False).numpy())
+  x = images(4, "rgb")
+  # The label changes the likelihood: it reaches every gate.
+  assert not np.allclose(model.log_prob(x, [0, 0, 0, 0]), model.log_prob(x, [2, 2, 2, 2]))
+  with pytest.raises(ValueError, match="conditional"):
+    model.sample(2)
+
+
+def test_temperature_sharpens_the_samples():
+  model = randomize(make("pixel_cnn", "rgb", height=4, width=4), scale=0.3)
+  cold = model.sample(64, seed=1, temperature=0.05).numpy()
+  warm = model.sample(64, seed=1, temperature=5.0).numpy()
+  # Near-greedy draws repeat across samples; flat draws do not.
+  assert cold.std(axis=0).mean() < 0.5 * warm.std(axis=0).mean()
+
+
+def test_bad_arguments_are_named():
+  with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
+    PixelCNN((16,), heads.Bernoulli())
+  with pytest.raises(ValueError, match="num_filters >= 1"):
+    PixelCNN((4, 4, 1), heads.Bernoulli(), num_filters=0)
+  with pytest.raises(ValueError, match="num_layers >= 1"):
+    GatedPixelCNN((4, 4, 1), heads.Bernoulli(), num_layers=0)
+  with pytest.raises(ValueError, match="GatedPixelCNN takes num_conditions"):
+    PixelCNN((4, 4, 1), heads.Bernoulli(), num_conditions=2)
+  model = make("pixel_cnn")
+  with pytest.raises(ValueError, match=r"\(4, 4, 1\)"):
+    model.log_prob(np.zeros((2, 4, 5, 1), np.float32))
+  with pytest.raises(tf.errors.InvalidArgumentError, match="Bernoulli"):
+    model.log_prob(np.full((2, 4, 4, 1), 2.0, np.float32))
