@@ -19,6 +19,10 @@ _TEMPERATURE = flags.DEFINE_float("temperature", 1.0, "Sampling temperature (> 0
 _PROBABILITIES = flags.DEFINE_string(
     "probabilities_output", None,
     "Also write PNG pairs (sample, conditional means E[x_i | x_<i]) here, as in the NADE paper.")
+_COMPLETIONS = flags.DEFINE_string(
+    "completions_output", None,
+    "Autoregressive image models: also write PNG rows (test image, its top half, three "
+    "completions of the bottom half) here.")
 _LABEL = flags.DEFINE_string(
     "label", None, "Conditional models: the class to draw (index or name); default each in turn.")
 flags.mark_flags_as_required(["workdir", "output"])
@@ -35,6 +39,10 @@ def main(argv):
     binary.run_main("tfgen.sample", lambda: sample_lib.sample_with_probabilities(
         _WORKDIR.value, 16, _PROBABILITIES.value, _SEED.value))
     print(f"wrote samples with their conditional means to {_PROBABILITIES.value}")
+  if _COMPLETIONS.value:
+    binary.run_main("tfgen.sample", lambda: sample_lib.complete(
+        _WORKDIR.value, 8, _SEED.value, output=_COMPLETIONS.value))
+    print(f"wrote completions of test images' bottom halves to {_COMPLETIONS.value}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,20 @@ def test_train_sample_evaluate(tmp_path):
   assert 0 < record["nll_nats"] < 64 * np.log(17)
   np.testing.assert_allclose(record["bits_per_dim"], record["nll_nats"] / (64 * np.log(2)), rtol=1e-3)
 
+  noise = tmp_path / "noise.npy"
+  np.save(noise, np.random.default_rng(0).integers(0, 17, (50, 8, 8, 1)))
+  scored = run("tfgen.score", f"--workdir={workdir}", f"--ood={noise}",
+               f"--histogram={tmp_path / 'ood.png'}")
+  record = json.loads(last_line(scored.stdout))
+  assert record["test"]["mean_nll_nats"] == pytest.approx(
+      json.loads(last_line(result.stdout))["nll_nats"], abs=1e-3)
+  assert record["auroc"] > 0.9 and "AUROC" in scored.stdout
+  failed = run("tfgen.score", f"--workdir={workdir}", f"--input={tmp_path / 'none.npy'}",
+               check=False)
+  assert failed.returncode == 1
+  assert failed.stderr.strip().splitlines()[-1] == (
+      f"tfgen.score: error: {tmp_path / 'none.npy'}: no such file or folder")
+
 
 def kill_when(args, metadata, condition):
   """Starts `args`, kills it with SIGKILL once the backup metadata satisfies `condition`."""

@@ -1,8 +1,9 @@
-"""Training curves from a Keras CSVLogger file."""
+"""Plots: training curves from a Keras CSVLogger file, score histograms, per-pixel bits."""
 
 import csv
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # pylint: disable=wrong-import-position
@@ -41,7 +42,50 @@ def plot_training_curves(csv_path, png_path, title="", unit="nats"):
   axes.grid(alpha=0.3)
   axes.legend()
   figure.tight_layout()
+  _save(figure, png_path)
+  return png_path
+
+
+def plot_score_histogram(png_path, in_distribution, other, labels, auroc):
+  """Histograms of two sets' scores (bits/dim) on shared bins, with the AUROC in the title."""
+  figure, axes = plt.subplots(figsize=(6, 4), dpi=100)
+  bins = np.linspace(min(in_distribution.min(), other.min()),
+                     max(in_distribution.max(), other.max()), 50)
+  for values, label in zip((in_distribution, other), labels):
+    axes.hist(values, bins=bins, alpha=0.6, density=True, label=f"{label} ({len(values)})")
+  axes.set_xlabel("negative log-likelihood (bits/dim)")
+  axes.set_ylabel("density")
+  axes.set_title(f"AUROC {auroc:.3f}")
+  axes.legend()
+  figure.tight_layout()
+  _save(figure, png_path)
+  return png_path
+
+
+def plot_bits_maps(png_path, images, bits, num_values):
+  """Each image above a map of its per-pixel bits, -log2 p(pixel | earlier pixels).
+
+  Args:
+    images: [N, H, W, C] values in 0..num_values-1.
+    bits: [N, H, W].
+  """
+  count = len(images)
+  figure, axes = plt.subplots(2, count, figsize=(1.3 * count + 1.0, 3.0), dpi=100, squeeze=False)
+  top = float(np.max(bits)) or 1.0
+  for index in range(count):
+    image = images[index] / max(num_values - 1, 1)
+    axes[0, index].imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap="gray",
+                          vmin=0.0, vmax=1.0)
+    shown = axes[1, index].imshow(bits[index], cmap="magma", vmin=0.0, vmax=top)
+    axes[0, index].set_title(f"{bits[index].sum():.0f} bits", fontsize=8)
+    for row in range(2):
+      axes[row, index].axis("off")
+  figure.colorbar(shown, ax=axes[1, :].tolist(), shrink=0.8, label="bits")
+  _save(figure, png_path)
+  return png_path
+
+
+def _save(figure, png_path):
   with atomic_path(png_path) as temporary:
     figure.savefig(temporary, format="png")
   plt.close(figure)
-  return png_path
