@@ -7,6 +7,7 @@ from tfgen.models.autoregressive.gated_pixel_cnn import GatedPixelCNN
 from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.pixel_cnn import PixelCNN
+from tfgen.models.autoregressive.pixel_cnn_plus_plus import PixelCNNPlusPlus
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 from tfgen.models.flows.maf import MAF
@@ -23,6 +24,7 @@ MODELS = {
     "char_rnn": CharRNN,
     "pixel_cnn": PixelCNN,
     "gated_pixel_cnn": GatedPixelCNN,
+    "pixel_cnn_plus_plus": PixelCNNPlusPlus,
     "transformer_lm": TransformerLM,
     "wavenet": WaveNet,
     "autoencoder": Autoencoder,

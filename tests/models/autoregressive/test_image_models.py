@@ -1,4 +1,4 @@
-"""PixelCNN and Gated PixelCNN: the five checks, normalisation, causality, blind spots, fast sampling."""
+"""PixelCNN, Gated PixelCNN, PixelCNN++: the five checks, normalisation, causality, blind spots, fast sampling."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from tests import model_checks
 from tfgen import heads
-from tfgen.models import GatedPixelCNN, PixelCNN
+from tfgen.models import GatedPixelCNN, PixelCNN, PixelCNNPlusPlus
 
 # Tiny models over several heads: binary, RGB with per-channel groups, coupled RGB, conditional.
 MODELS = {
@@ -14,11 +14,18 @@ MODELS = {
                                  num_output_filters=6)),
     "gated_pixel_cnn": (GatedPixelCNN, dict(num_filters=4, num_layers=2, input_kernel_size=3,
                                             num_output_filters=6)),
+    "pixel_cnn_plus_plus": (PixelCNNPlusPlus, dict(num_filters=4, num_resnet=1, num_resolutions=2,
+                                                   dropout=0.1)),
 }
+# PixelCNN++ draws a pixel's channels together: RGB needs the coupled head.
+PER_CHANNEL = {"pixel_cnn", "gated_pixel_cnn"}
+CACHED = [kind for kind in sorted(MODELS) if MODELS[kind][0].has_cached_step]
 HEADS = {
     "binary": (lambda: heads.Bernoulli(), 1, 2),
     "rgb": (lambda: heads.Categorical(3), 3, 3),
     "coupled": (lambda: heads.DiscretizedLogisticMixture(2, num_bins=4, coupled_channels=3), 3, 4),
+    "coupled_binary": (lambda: heads.DiscretizedLogisticMixture(2, num_bins=2, coupled_channels=3),
+                       3, 2),
 }
 
 
@@ -49,17 +56,24 @@ def kind(request):
   return request.param
 
 
+def rgb(kind):
+  """The RGB head a model takes: per-channel Categorical, or the coupled mixture."""
+  return "rgb" if kind in PER_CHANNEL else "coupled"
+
+
 # ---- the five checks ---------------------------------------------------------
 
 @pytest.mark.parametrize("head", sorted(HEADS))
 def test_output_shape(kind, head):
+  if head == "rgb":
+    head = rgb(kind)
   model = make(kind, head)
   expected = (3,) + model.params_shape
   model_checks.check_output_shape(model, images(3, head), expected)
 
 
 def test_fit_step(kind):
-  model_checks.check_fit_step(make(kind, "rgb"), images(8, "rgb"), every_weight=True)
+  model_checks.check_fit_step(make(kind, rgb(kind)), images(8, rgb(kind)), every_weight=True)
 
 
 def test_same_seed_same_sample(kind):
@@ -67,10 +81,10 @@ def test_same_seed_same_sample(kind):
 
 
 def test_completing_the_bottom_half_keeps_the_top(kind):
-  given = images(3, "rgb", seed=2)
+  given = images(3, rgb(kind), seed=2)
   mask = np.zeros_like(given)
   mask[:, :2] = 1.0
-  model_checks.check_conditioned_sampling(make(kind, "rgb"), given, mask)
+  model_checks.check_conditioned_sampling(make(kind, rgb(kind)), given, mask)
 
 
 def test_save_load_round_trip(kind, tmp_path):
@@ -80,19 +94,25 @@ def test_save_load_round_trip(kind, tmp_path):
 
 # ---- likelihoods ----------------------------------------------------------------
 
-def test_sixty_four_binary_images_sum_to_one(kind):
-  model = randomize(make(kind, height=2, width=3))
-  model_checks.check_normalization(model.log_prob, 2, (2, 3, 1))
+def test_binary_images_sum_to_one(kind):
+  # 2 x 3 pixels (64 images); PixelCNN++ halves the image, so 2 x 4 (256).
+  height, width = (2, 3) if kind in PER_CHANNEL else (2, 4)
+  model = randomize(make(kind, height=height, width=width))
+  model_checks.check_normalization(model.log_prob, 2, (height, width, 1))
 
 
 def test_rgb_images_sum_to_one(kind):
-  # 1 x 2 pixels x 3 channels with 3 levels: 729 images, channels drawn R, G, B.
-  model = randomize(make(kind, "rgb", height=1, width=2))
-  model_checks.check_normalization(model.log_prob, 3, (1, 2, 3))
+  # Per-channel models: 1 x 2 pixels, 3 channels of 3 levels (729 images, drawn R, G, B).
+  # PixelCNN++ halves the image once: 2 x 2 pixels of 3 binary channels (4096 images).
+  head, height = ("rgb", 1) if kind in PER_CHANNEL else ("coupled_binary", 2)
+  model = randomize(make(kind, head, height=height, width=2))
+  model_checks.check_normalization(model.log_prob, HEADS[head][2], (height, 2, 3))
 
 
 @pytest.mark.parametrize("head", ["binary", "rgb", "coupled"])
 def test_outputs_depend_only_on_earlier_pixels_and_channels(kind, head):
+  if head == "rgb":
+    head = rgb(kind)
   model = randomize(make(kind, head))
   model_checks.check_autoregressive(model, images(1, head, seed=3))
 
@@ -133,6 +153,7 @@ def test_gated_pixel_cnn_sees_every_earlier_pixel_and_pixel_cnn_has_a_blind_spot
 
 # ---- sampling -------------------------------------------------------------------
 
+@pytest.mark.parametrize("kind", CACHED)
 @pytest.mark.parametrize("head", ["binary", "rgb", "coupled"])
 def test_fast_sampler_draws_the_same_images_as_the_naive_one(kind, head):
   model = randomize(make(kind, head, height=5, width=6), scale=0.3)
@@ -179,6 +200,10 @@ def test_bad_arguments_are_named():
     GatedPixelCNN((4, 4, 1), heads.Bernoulli(), num_layers=0)
   with pytest.raises(ValueError, match="GatedPixelCNN takes num_conditions"):
     PixelCNN((4, 4, 1), heads.Bernoulli(), num_conditions=2)
+  with pytest.raises(ValueError, match=r"coupled_channels=3"):
+    PixelCNNPlusPlus((4, 4, 3), heads.Categorical(4))
+  with pytest.raises(ValueError, match="multiples of 4, got 6x8"):
+    PixelCNNPlusPlus((6, 8, 1), heads.Bernoulli(), num_resolutions=3)
   model = make("pixel_cnn")
   with pytest.raises(ValueError, match=r"\(4, 4, 1\)"):
     model.log_prob(np.zeros((2, 4, 5, 1), np.float32))

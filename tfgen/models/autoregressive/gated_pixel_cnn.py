@@ -48,6 +48,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
   """
 
   _stateless_sampling = False
+  has_cached_step = True
 
   def __init__(self, event_shape, head, num_filters=64, num_layers=8, kernel_size=3,
                input_kernel_size=7, num_output_filters=128, num_conditions=0, **kwargs):

@@ -18,13 +18,17 @@ class ImageAutoregressiveModel(AutoregressiveModel):
 
   Subclasses implement `_network(features, condition, training)`: features
   [batch, H, W, groups * F] -> outputs [batch, H, W, groups * P]. A model with
-  a fast cached step implements `_initial_pixel_state` and `_pixel_step`.
+  a fast cached step sets `has_cached_step` and implements
+  `_initial_pixel_state` and `_pixel_step`; without one, sampling reruns the
+  network for each value.
 
   Args:
     event_shape: (height, width, channels).
     head: `tfgen.heads.Head` for one value, or for one pixel's coupled channels.
     num_conditions: classes of a label to condition on; 0 = unconditional.
   """
+
+  has_cached_step = False
 
   def __init__(self, event_shape, head, num_conditions=0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
@@ -85,11 +89,13 @@ class ImageAutoregressiveModel(AutoregressiveModel):
     return self.encode_pixels(tf.slice(spatial, begin, size)) * tf.slice(inside, begin, size)
 
   def _initial_sample_state(self, values, condition):
-    del condition
+    if not self.has_cached_step:
+      return super()._initial_sample_state(values, condition)
     return self._initial_pixel_state(tf.shape(values)[0])
 
   def _sample_step(self, values, step, position, state, condition):
-    del step
+    if not self.has_cached_step:
+      return super()._sample_step(values, step, position, state, condition)
     pixel, group = position // self.num_groups, position % self.num_groups
     outputs, state = self._pixel_step(values, pixel // self.width, pixel % self.width, group,
                                       state, condition)

@@ -47,6 +47,7 @@ class PixelCNN(ImageAutoregressiveModel):
   """
 
   _stateless_sampling = False
+  has_cached_step = True
 
   def __init__(self, event_shape, head, num_filters=64, num_residual_blocks=7, kernel_size=3,
                input_kernel_size=7, num_output_filters=128, **kwargs):
