@@ -1,12 +1,12 @@
 """tfgen's models, and `build` to make one from a config."""
 
 from tfgen.models.autoregressive import (FVSBN, MADE, NADE, GatedPixelCNN, AutoregressiveModel, CharRNN,
-                                         PixelCNN, PixelCNNPlusPlus, TransformerLM, WaveNet)
+                                         PixelCNN, PixelCNNPlusPlus, PixelRNN, TransformerLM, WaveNet)
 from tfgen.models.flows import MAF, NICE, RealNVP
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.latent import VAE, Autoencoder, ConditionalVAE
 from tfgen.models.registry import build
 
 __all__ = ["Autoencoder", "AutoregressiveModel", "CharRNN", "ConditionalVAE", "FVSBN", "GatedPixelCNN",
-           "GenerativeModel", "MADE", "MAF", "NADE", "NICE", "PixelCNN", "PixelCNNPlusPlus", "RealNVP", "TransformerLM", "VAE",
+           "GenerativeModel", "MADE", "MAF", "NADE", "NICE", "PixelCNN", "PixelCNNPlusPlus", "PixelRNN", "RealNVP", "TransformerLM", "VAE",
            "WaveNet", "build"]

@@ -8,6 +8,7 @@ from tfgen.models.autoregressive.made import MADE
 from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.pixel_cnn import PixelCNN
 from tfgen.models.autoregressive.pixel_cnn_plus_plus import PixelCNNPlusPlus
+from tfgen.models.autoregressive.pixel_rnn import PixelRNN
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 from tfgen.models.flows.maf import MAF
@@ -25,6 +26,7 @@ MODELS = {
     "pixel_cnn": PixelCNN,
     "gated_pixel_cnn": GatedPixelCNN,
     "pixel_cnn_plus_plus": PixelCNNPlusPlus,
+    "pixel_rnn": PixelRNN,
     "transformer_lm": TransformerLM,
     "wavenet": WaveNet,
     "autoencoder": Autoencoder,

@@ -1,4 +1,4 @@
-"""PixelCNN, Gated PixelCNN, PixelCNN++: the five checks, normalisation, causality, blind spots, fast sampling."""
+"""PixelCNN, Gated PixelCNN, PixelCNN++, PixelRNN: the five checks, normalisation, causality, blind spots, fast sampling."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from tests import model_checks
 from tfgen import heads
-from tfgen.models import GatedPixelCNN, PixelCNN, PixelCNNPlusPlus
+from tfgen.models import GatedPixelCNN, PixelCNN, PixelCNNPlusPlus, PixelRNN
 
 # Tiny models over several heads: binary, RGB with per-channel groups, coupled RGB, conditional.
 MODELS = {
@@ -16,9 +16,13 @@ MODELS = {
                                             num_output_filters=6)),
     "pixel_cnn_plus_plus": (PixelCNNPlusPlus, dict(num_filters=4, num_resnet=1, num_resolutions=2,
                                                    dropout=0.1)),
+    "row_lstm": (PixelRNN, dict(layer_type="row_lstm", num_units=6, num_layers=1,
+                                input_kernel_size=3, num_output_filters=6)),
+    "diagonal_bilstm": (PixelRNN, dict(layer_type="diagonal_bilstm", num_units=6, num_layers=1,
+                                       input_kernel_size=3, num_output_filters=6)),
 }
 # PixelCNN++ draws a pixel's channels together: RGB needs the coupled head.
-PER_CHANNEL = {"pixel_cnn", "gated_pixel_cnn"}
+PER_CHANNEL = {"pixel_cnn", "gated_pixel_cnn", "row_lstm", "diagonal_bilstm"}
 CACHED = [kind for kind in sorted(MODELS) if MODELS[kind][0].has_cached_step]
 HEADS = {
     "binary": (lambda: heads.Bernoulli(), 1, 2),
@@ -151,6 +155,21 @@ def test_gated_pixel_cnn_sees_every_earlier_pixel_and_pixel_cnn_has_a_blind_spot
   assert fields[2 * size + 2, 1 * size + 3] and fields[2 * size + 2, 0 * size + 4]
 
 
+def test_diagonal_bilstm_sees_every_earlier_pixel_and_row_lstm_sees_a_triangle():
+  # A pixel's value enters the network at the features of later pixels only (mask A), so
+  # (r, 0) sees (r - 1, W - 1) through the 7x7 input convolution: W <= 4 here.
+  diagonal = randomize(make("diagonal_bilstm", height=4, width=4, num_layers=2,
+                            input_kernel_size=7))
+  np.testing.assert_array_equal(receptive_fields(diagonal, 4), np.tril(np.ones((16, 16), bool), -1))
+  size = 5
+  earlier = np.tril(np.ones((size * size, size * size), bool), k=-1)
+  row = randomize(make("row_lstm", height=size, width=size, num_layers=2, input_kernel_size=3))
+  fields = receptive_fields(row, size)
+  assert not np.any(fields & ~earlier)
+  # The pixel at (2, 0) cannot see the far right of the row above: outside its triangle.
+  assert fields[2 * size + 0, 1 * size + 1] and not fields[2 * size + 0, 1 * size + 4]
+
+
 # ---- sampling -------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", CACHED)
@@ -200,6 +219,8 @@ def test_bad_arguments_are_named():
     GatedPixelCNN((4, 4, 1), heads.Bernoulli(), num_layers=0)
   with pytest.raises(ValueError, match="GatedPixelCNN takes num_conditions"):
     PixelCNN((4, 4, 1), heads.Bernoulli(), num_conditions=2)
+  with pytest.raises(ValueError, match="layer_type must be one of row_lstm, diagonal_bilstm"):
+    PixelRNN((4, 4, 1), heads.Bernoulli(), layer_type="gru")
   with pytest.raises(ValueError, match=r"coupled_channels=3"):
     PixelCNNPlusPlus((4, 4, 3), heads.Categorical(4))
   with pytest.raises(ValueError, match="multiples of 4, got 6x8"):

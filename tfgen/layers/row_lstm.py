@@ -1,0 +1,86 @@
+"""Row LSTM (PixelRNN): an LSTM that runs down the image a whole row at a time."""
+
+import keras
+import tensorflow as tf
+
+from tfgen.layers.masked_conv2d import MaskedConv2D
+
+
+def lstm_update(gates, cell, num_groups):
+  """One LSTM update from pre-activations [..., 4U] laid out as `num_groups` blocks of [o, f, i, g].
+
+  Gates and state stay in their channel group, so RGB ordering survives the cell.
+  Returns (hidden [..., U], cell [..., U]).
+  """
+  shape = tf.shape(gates)[:-1]
+  units = gates.shape[-1] // 4
+  split = tf.reshape(gates, tf.concat([shape, [num_groups, 4, units // num_groups]], 0))
+  output_gate, forget_gate, input_gate = (tf.sigmoid(split[..., index, :]) for index in range(3))
+  candidate = tf.tanh(split[..., 3, :])
+  flat = tf.concat([shape, [units]], 0)
+  cell = tf.reshape(forget_gate, flat) * cell + tf.reshape(input_gate * candidate, flat)
+  return tf.reshape(output_gate, flat) * tf.tanh(cell), cell
+
+
+@keras.saving.register_keras_serializable(package="tfgen")
+class RowLSTM(keras.layers.Layer):
+  """Row r's LSTM state from row r - 1's (a 1-D convolution) and row r's inputs (a masked one).
+
+    [o, f, i, g]_r = sigmoid/tanh(K_ss * h_{r-1} + K_is * x_r)
+    c_r = f . c_{r-1} + i . g,     h_r = o . tanh(c_r)
+
+  K_is is a masked 1 x k convolution along the row (mask B, with RGB groups),
+  so h at (r, c) sees inputs at (r, <= c); K_ss a 1-D convolution of width k
+  over the row above. Every pixel of a row is computed at once: H sequential
+  steps. Its receptive field is a triangle above the pixel.
+
+  Args:
+    units: U, the state size (a multiple of num_groups).
+    kernel_size: k, odd.
+    num_groups: channel groups (3 for RGB images drawn channel by channel).
+
+  Shapes: [batch, H, W, C] -> [batch, H, W, U].
+
+  Reference: van den Oord et al., "Pixel Recurrent Neural Networks", ICML 2016.
+  """
+
+  def __init__(self, units, kernel_size=3, num_groups=1, **kwargs):
+    super().__init__(**kwargs)
+    if int(units) < 1 or int(units) % int(num_groups):
+      raise ValueError(f"RowLSTM needs units >= 1, a multiple of num_groups; got units={units}, "
+                       f"num_groups={num_groups}")
+    self.units = int(units)
+    self.kernel_size = int(kernel_size)
+    self.num_groups = int(num_groups)
+    self.input_to_state = MaskedConv2D(4 * self.units, (1, self.kernel_size), "B",
+                                       region="horizontal", num_groups=self.num_groups,
+                                       name="input_to_state")
+    self.state_to_state = keras.layers.Conv1D(4 * self.units, self.kernel_size, padding="same",
+                                              use_bias=False, name="state_to_state")
+
+  def build(self, input_shape):
+    self.input_to_state.build(input_shape)
+    self.state_to_state.build((None, input_shape[2], self.units))
+    self.built = True
+
+  def call(self, inputs):
+    if inputs.shape.rank != 4 or inputs.shape[1] is None:
+      raise ValueError(f"RowLSTM expects [batch, height, width, channels] with a known height, "
+                       f"got shape {inputs.shape}")
+    gates = self.input_to_state(inputs)                          # [B, H, W, 4U]
+    hidden = tf.zeros_like(gates[:, 0, :, :self.units])
+    cell = hidden
+    rows = []
+    for row in range(inputs.shape[1]):
+      hidden, cell = lstm_update(gates[:, row] + self.state_to_state(hidden), cell,
+                                 self.num_groups)
+      rows.append(hidden)
+    return tf.stack(rows, axis=1)
+
+  def compute_output_shape(self, input_shape):
+    return tuple(input_shape[:-1]) + (self.units,)
+
+  def get_config(self):
+    config = super().get_config()
+    config.update(units=self.units, kernel_size=self.kernel_size, num_groups=self.num_groups)
+    return config
