@@ -8,13 +8,14 @@ from demo import demo_lib
 def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
   report = demo_lib.run(str(tmp_path), num_epochs=1)
   text = open(report, encoding="utf-8").read()
-  for name in ("fvsbn_digits", "nade_digits", "made_digits"):
+  for name in ("fvsbn_digits", "nade_digits", "made_digits", "pixel_cnn_digits"):
     assert f"tfgen/configs/{name}.py" in text
     assert (tmp_path / f"{name}_samples.png").stat().st_size > 0
   for picture in re.findall(r"\]\(([^)]+\.png)\)", text):
     assert (tmp_path / picture).exists(), picture
   nlls = [float(value) for value in re.findall(r"\| (\d+\.\d\d) \| \d\.\d{4} \|", text)]
-  assert len(nlls) == 5 and all(0 < value < 200 for value in nlls)
+  assert len(nlls) == 6 and all(0 < value < 200 for value in nlls)
+  assert re.search(r"AUROC \d\.\d{3}", text)
   assert "Bernoulli naive Bayes" in text
   assert re.search(r"validation \(the last 10% of the shuffled names\):\n\d\.\d{3} nats/char", text)
   assert len(re.findall(r"^- \w+", text, flags=re.MULTILINE)) >= 1

@@ -13,7 +13,7 @@ CONFIG_DIR = pathlib.Path(__file__).resolve().parents[2] / "tfgen" / "configs"
 CONFIGS = sorted(path.stem for path in CONFIG_DIR.glob("*.py")
                  if path.stem not in ("__init__", "common"))
 SHAPES = {"binarized_mnist": ((28, 28, 1), 2), "digits": ((8, 8, 1), 17),
-          "binarized_digits": ((8, 8, 1), 2)}
+          "binarized_digits": ((8, 8, 1), 2), "photo_patches": ((8, 8, 3), 256)}
 
 
 @pytest.mark.parametrize("name", CONFIGS)

@@ -1,6 +1,6 @@
-"""Image datasets as numpy arrays: digits, binarized MNIST, MNIST.
+"""Image datasets as numpy arrays: digits, binarized MNIST, MNIST, RGB photo patches.
 
-Each function returns (images [N, H, W, 1] uint8, labels [N] int64 or None, source).
+Each function returns (images [N, H, W, C] uint8, labels [N] int64 or None, source).
 """
 
 import gzip
@@ -45,6 +45,42 @@ def digits(split, binarize=False):
   if binarize:
     images = (images >= 8).astype(np.uint8)
   return images[..., np.newaxis], data.target[chosen].astype(np.int64), "scikit-learn load_digits"
+
+
+# Fractions of the photos' blocks of patches in train and valid; the rest is test.
+_PATCH_FRACTIONS = (0.8, 0.1)
+_PATCHES_PER_BLOCK = 4  # Blocks of 4 x 4 patches go to one split together.
+
+
+def photo_patches(split, patch_size=8):
+  """RGB patches (256 levels) cut from scikit-learn's two sample photos, china.jpg and flower.jpg.
+
+  Each 427x640 photo is cut into non-overlapping patch_size x patch_size
+  patches, grouped in blocks of 4 x 4 patches. A fixed permutation (seed 0)
+  sends 80% of the blocks to train, 10% to valid and 10% to test: every split
+  draws from all over both photos, and no test patch overlaps a training one.
+  """
+  check_split(split)
+  from sklearn.datasets import load_sample_images  # pylint: disable=import-outside-toplevel
+  block = _PATCHES_PER_BLOCK
+  blocks = []
+  for photo in load_sample_images().images:
+    rows = photo.shape[0] // (patch_size * block)
+    columns = photo.shape[1] // (patch_size * block)
+    size = patch_size * block
+    tiles = photo[:rows * size, :columns * size].reshape(rows, size, columns, size, 3)
+    blocks.append(tiles.transpose(0, 2, 1, 3, 4).reshape(-1, size, size, 3))
+  blocks = np.concatenate(blocks)
+  order = np.random.default_rng(0).permutation(len(blocks))
+  num_train = int(round(_PATCH_FRACTIONS[0] * len(blocks)))
+  num_valid = int(round(_PATCH_FRACTIONS[1] * len(blocks)))
+  bounds = {"train": (0, num_train), "valid": (num_train, num_train + num_valid),
+            "test": (num_train + num_valid, len(blocks))}
+  start, stop = bounds[split]
+  chosen = blocks[np.sort(order[start:stop])]
+  patches = chosen.reshape(-1, block, patch_size, block, patch_size, 3).transpose(0, 1, 3, 2, 4, 5)
+  return (patches.reshape(-1, patch_size, patch_size, 3).astype(np.uint8), None,
+          "scikit-learn load_sample_images")
 
 
 def _check_binary_images(array, where):

@@ -15,6 +15,7 @@ IMAGE_DATASETS = {
     "binarized_digits": (2, lambda split, path, data_dir: image_sources.digits(split, binarize=True)),
     "binarized_mnist": (2, image_sources.binarized_mnist),
     "mnist": (256, image_sources.mnist),
+    "photo_patches": (256, lambda split, path, data_dir: image_sources.photo_patches(split)),
 }
 TEXT_DATASETS = ("names", "tiny_shakespeare", "text:<path>", "lines:<path>")
 AUDIO_DATASETS = ("tones", "wav:<folder>")
@@ -58,12 +59,13 @@ def load(name, split="train", batch_size=64, path=None, data_dir=None, shuffle=N
          with_labels=False, sequence_length=64, drop_remainder=False):
   """Loads a dataset split as (tf.data.Dataset, DatasetInfo).
 
-  Images come as float32 [batch, H, W, 1] holding integer values 0..num_values-1;
+  Images come as float32 [batch, H, W, C] holding integer values 0..num_values-1;
   text as int32 [batch, sequence_length] character ids (non-overlapping windows).
 
   Args:
     name: "digits" (embedded, 8x8, 17 levels), "binarized_digits", "binarized_mnist"
       (fixed 50k/10k/10k), "mnist", "names" (embedded census names),
+      "photo_patches" (embedded 8x8 RGB patches of two photos, 256 levels),
       "tiny_shakespeare", "text:<path>" (character windows), "lines:<path>" (a
       file of one item a line, shuffled, in character windows), "tones" (generated
       8 kHz sine tones) or "wav:<folder>" (every WAV file below it, mono, 8 kHz),
