@@ -21,11 +21,15 @@ def check_output_shape(model, x, expected_shape):
 
 
 def check_fit_step(model, x, jit_compile="auto", every_weight=False):
-  """One fit step on `x` gives a finite loss and changes the weights (every one if `every_weight`)."""
+  """One fit step on `x` gives a finite loss and changes the weights (every one if `every_weight`).
+
+  `x` is the model's input: an array, or {"x": x, "condition": labels} for a conditional model.
+  """
   model.compile(optimizer=keras.optimizers.Adam(1e-2), jit_compile=jit_compile)
   model(x)
   before = [weight.numpy() for weight in model.trainable_weights]
-  history = model.fit(x, epochs=1, batch_size=len(x), verbose=0, shuffle=False)
+  batch_size = len(x["x"]) if isinstance(x, dict) else len(x)
+  history = model.fit(x, epochs=1, batch_size=batch_size, verbose=0, shuffle=False)
   loss = history.history["loss"][0]
   assert np.isfinite(loss), loss
   changed = [not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights)]

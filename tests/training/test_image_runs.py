@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from tfgen.training import evaluate_lib, sample_lib
+from tfgen.configs import gated_pixel_cnn_labeled_digits
+from tfgen.training import evaluate_lib, sample_lib, train_lib
 
 
 def test_pixel_cnn_run_samples_completes_and_evaluates(pixel_cnn_run, tmp_path):
@@ -19,3 +20,18 @@ def test_pixel_cnn_run_samples_completes_and_evaluates(pixel_cnn_run, tmp_path):
   result = evaluate_lib.evaluate(pixel_cnn_run, "test")
   # 64 pixels with 17 levels: uniform guessing costs 64 ln 17 = 181 nats.
   assert result["model"] == "pixel_cnn" and 0 < result["nll_nats"] < 150
+
+
+def test_class_conditional_gated_pixel_cnn_run(tmp_path):
+  config = gated_pixel_cnn_labeled_digits.get_config()
+  config.model.num_filters = 8
+  config.model.num_layers = 2
+  config.training.num_epochs = 1
+  config.training.steps_per_epoch = 3
+  workdir = str(tmp_path / "run")
+  train_lib.train(config, workdir, verbose=0)
+  sevens = sample_lib.sample(workdir, num_samples=3, seed=0, label=7)
+  np.testing.assert_array_equal(sevens, sample_lib.sample(workdir, num_samples=3, seed=0, label="7"))
+  assert not np.array_equal(sevens, sample_lib.sample(workdir, num_samples=3, seed=0, label=1))
+  result = evaluate_lib.evaluate(workdir, "test")  # -log p(x | digit)
+  assert 0 < result["nll_nats"] < 64 * np.log(17) + 20

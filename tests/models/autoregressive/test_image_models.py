@@ -196,6 +196,7 @@ def test_conditional_gated_pixel_cnn_samples_each_class_the_same_both_ways():
   np.testing.assert_array_equal(fast, model.sample(4, condition=labels, seed=2,
                                                    cached=False).numpy())
   x = images(4, "rgb")
+  model_checks.check_fit_step(model, {"x": x, "condition": np.array(labels)}, every_weight=True)
   # The label changes the likelihood: it reaches every gate.
   assert not np.allclose(model.log_prob(x, [0, 0, 0, 0]), model.log_prob(x, [2, 2, 2, 2]))
   with pytest.raises(ValueError, match="conditional"):

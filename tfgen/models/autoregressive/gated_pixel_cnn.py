@@ -76,8 +76,9 @@ class GatedPixelCNN(ImageAutoregressiveModel):
       self.links.append(keras.layers.Dense(2 * width, name=f"link_{index}"))
       self.residuals.append(MaskedConv2D(width, 1, num_groups=groups, name=f"residual_{index}"))
       if self.num_conditions:
-        self.vertical_conditions.append(
-            keras.layers.Dense(2 * width, use_bias=False, name=f"vertical_condition_{index}"))
+        if index < self.num_layers - 1:  # The last layer's vertical gate feeds nothing.
+          self.vertical_conditions.append(
+              keras.layers.Dense(2 * width, use_bias=False, name=f"vertical_condition_{index}"))
         self.horizontal_conditions.append(
             keras.layers.Dense(2 * width, use_bias=False, name=f"horizontal_condition_{index}"))
     output_width = -(-self.num_output_filters // groups) * groups
@@ -123,8 +124,9 @@ class GatedPixelCNN(ImageAutoregressiveModel):
       vertical_pre = self.vertical_convs[index](vertical)
       shifted = tf.pad(vertical_pre, [[0, 0], [1, 0], [0, 0], [0, 0]])[:, :-1]
       horizontal_pre = self.horizontal_convs[index](horizontal) + self.links[index](shifted)
-      vertical = self._gate(self._conditioned(vertical_pre, self.vertical_conditions, index,
-                                              condition), 1)
+      if index < self.num_layers - 1:  # The next vertical layer's input.
+        vertical = self._gate(self._conditioned(vertical_pre, self.vertical_conditions, index,
+                                                condition), 1)
       gated = self._gate(self._conditioned(horizontal_pre, self.horizontal_conditions, index,
                                            condition), self.num_groups)
       update = self.residuals[index](gated)
