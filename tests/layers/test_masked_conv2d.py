@@ -72,9 +72,11 @@ def test_rgb_mask_a_centre_tap():
   np.testing.assert_array_equal(layer.mask[0, 0], [[1, 1, 1], [0, 1, 1], [0, 0, 1]])
 
 
-@pytest.mark.parametrize("region", ["raster", "horizontal", "vertical"])
-def test_cached_steps_equal_the_full_convolution(region):
-  layer = MaskedConv2D(6, 3, mask_type="A", region=region, num_groups=3)
+@pytest.mark.parametrize("region,mask_type,kernel_size", [
+    ("raster", "A", 3), ("raster", "B", (3, 5)), ("horizontal", "A", 3), ("horizontal", "B", 5),
+    ("vertical", "B", 3), ("vertical", "B", (5, 3))])
+def test_cached_steps_equal_the_full_convolution(region, mask_type, kernel_size):
+  layer = MaskedConv2D(6, kernel_size, mask_type=mask_type, region=region, num_groups=3)
   x = tf.random.stateless_normal([2, HEIGHT, WIDTH, 3], seed=[5, 6])
   full = layer(x).numpy()
   if region == "vertical":
@@ -93,8 +95,8 @@ def test_cached_steps_equal_the_full_convolution(region):
   for row in range(HEIGHT):
     output, cache = layer.row_step(cache, x[:, row], row)
     rows.append(output.numpy())
-  if region != "horizontal":  # A whole row at once needs no input of its own row after it.
-    np.testing.assert_allclose(np.stack(rows, axis=1), full, atol=1e-5)
+  # A whole row at once: a row's inputs are all written before its outputs are read.
+  np.testing.assert_allclose(np.stack(rows, axis=1), full, atol=1e-5)
 
 
 def test_config_round_trip_and_bad_arguments():

@@ -63,8 +63,12 @@ def test_gated_resnet_keeps_the_shift_and_checks_its_inputs(tmp_path):
     GatedResnet(2)(tf.zeros([1, 6, 6, 3]))
   x = tf.random.stateless_normal([2, 6, 6, 2], seed=[5, 6])
   # Dropout acts in training only.
-  assert np.allclose(block(x, auxiliary[:1] * tf.ones([2, 1, 1, 1])),
-                     block(x, auxiliary[:1] * tf.ones([2, 1, 1, 1])))
+  pair_auxiliary = tf.tile(auxiliary, [2, 1, 1, 1])
+  inference = block(x, pair_auxiliary).numpy()
+  np.testing.assert_array_equal(inference, block(x, pair_auxiliary).numpy())
+  trained = block(x, pair_auxiliary, training=True).numpy()
+  assert not np.allclose(trained, inference)
+  assert not np.allclose(trained, block(x, pair_auxiliary, training=True).numpy())
   inputs = (keras.Input((6, 6, 2)), keras.Input((6, 6, 3)))
   model = keras.Model(inputs, block(*inputs))
   model.save(tmp_path / "block.keras")

@@ -1,9 +1,11 @@
 """An image model's run through sample (grids, completions) and evaluate."""
 
 import numpy as np
+import pytest
 
 from tfgen.configs import gated_pixel_cnn_labeled_digits
-from tfgen.training import evaluate_lib, sample_lib, train_lib
+from tfgen.training import evaluate_lib, sample_lib, score_lib, train_lib
+from tfgen.training.workdir import Workdir
 
 
 def test_pixel_cnn_run_samples_completes_and_evaluates(pixel_cnn_run, tmp_path):
@@ -35,3 +37,12 @@ def test_class_conditional_gated_pixel_cnn_run(tmp_path):
   assert not np.array_equal(sevens, sample_lib.sample(workdir, num_samples=3, seed=0, label=1))
   result = evaluate_lib.evaluate(workdir, "test")  # -log p(x | digit)
   assert 0 < result["nll_nats"] < 64 * np.log(17) + 20
+  # Scored without labels: log p(x) = log mean_c p(x | c).
+  np.save(tmp_path / "x.npy", sevens[:2])
+  model, _, _ = Workdir(workdir).load_model()
+  per_class = np.stack([model.log_prob(sevens[:2], [label] * 2).numpy() for label in range(10)])
+  expected = -(np.logaddexp.reduce(per_class.astype(np.float64), axis=0) - np.log(10))
+  scored = score_lib.score(workdir, input_path=str(tmp_path / "x.npy"))
+  assert scored["input"]["mean_nll_nats"] == pytest.approx(expected.mean(), abs=1e-3)
+  with pytest.raises(ValueError, match="conditional model needs labels"):
+    score_lib.score(workdir, input_path=str(tmp_path / "x.npy"), bits_map=str(tmp_path / "b.png"))

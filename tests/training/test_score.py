@@ -6,7 +6,7 @@ from PIL import Image
 from sklearn import datasets
 
 from tfgen import heads
-from tfgen.configs import made_digits
+from tfgen.configs import made_digits, vae_digits
 from tfgen.data import DataError
 from tfgen.models import MADE
 from tfgen.training import evaluate_lib, score_lib, train_lib
@@ -87,6 +87,21 @@ def test_any_likelihood_model_scores(tmp_path):
     score_lib.pixel_bits(vectors, np.zeros((2, 10), np.float32))
 
 
+def test_a_vae_scores_by_its_seeded_iwae_estimate(tmp_path):
+  config = vae_digits.get_config()
+  config.model.hidden_units = (16,)
+  config.training.num_epochs = 1
+  config.training.steps_per_epoch = 4
+  workdir = str(tmp_path / "vae")
+  train_lib.train(config, workdir, verbose=0)
+  np.save(tmp_path / "x.npy", digits(3))
+  first = score_lib.score(workdir, input_path=str(tmp_path / "x.npy"), seed=1)
+  assert first["likelihood"] == "elbo" and first["input"]["num_images"] == 3
+  assert score_lib.score(workdir, input_path=str(tmp_path / "x.npy"), seed=1) == first
+  other = score_lib.score(workdir, input_path=str(tmp_path / "x.npy"), seed=2)
+  assert other["input"]["mean_nll_nats"] != first["input"]["mean_nll_nats"]
+
+
 def test_bad_inputs_are_named(pixel_cnn_run, tmp_path):
   def fails(path, match):
     with pytest.raises(DataError, match=match):
@@ -112,5 +127,7 @@ def test_bad_inputs_are_named(pixel_cnn_run, tmp_path):
   (folder / "broken.png").unlink()
   Image.fromarray(np.zeros((9, 8), np.uint8)).save(folder / "big.png")
   fails(folder, "big.png is 8x9 pixels; the model takes 8x8")
+  np.save(tmp_path / "empty.npy", np.zeros((0, 8, 8, 1)))
+  fails(tmp_path / "empty.npy", "no images in it")
   with pytest.raises(ValueError, match="--input=PATH"):
     score_lib.score(pixel_cnn_run)

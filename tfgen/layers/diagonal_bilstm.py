@@ -51,7 +51,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
 
   def __init__(self, units, num_groups=1, **kwargs):
     super().__init__(**kwargs)
-    if int(units) < 1 or int(units) % int(num_groups):
+    if int(num_groups) < 1 or int(units) < 1 or int(units) % int(num_groups):
       raise ValueError(f"DiagonalBiLSTM needs units >= 1, a multiple of num_groups; got "
                        f"units={units}, num_groups={num_groups}")
     self.units = int(units)

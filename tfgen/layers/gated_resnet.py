@@ -1,6 +1,7 @@
 """PixelCNN++'s gated residual block over a shifted convolution, with concat_elu."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tfgen.layers.philox_dropout import PhiloxDropout
@@ -40,7 +41,7 @@ class GatedResnet(keras.layers.Layer):
                seed=0, **kwargs):
     super().__init__(**kwargs)
     self.filters = int(filters)
-    self.kernel_size = tuple(int(size) for size in kernel_size)
+    self.kernel_size = tuple(int(size) for size in np.broadcast_to(kernel_size, (2,)))
     self.shift = shift
     self.use_auxiliary = bool(use_auxiliary)
     self.dropout = checks.rate("dropout", dropout)

@@ -35,7 +35,7 @@ class MaskedConv2D(keras.layers.Layer):
   Args:
     filters: output channels (a multiple of num_groups).
     kernel_size: k or (kh, kw), odd.
-    mask_type: "A" or "B".
+    mask_type: "A" or "B" (the centre rule; a vertical region has none, and ignores it).
     region: "raster", "vertical" or "horizontal".
     num_groups: channel groups of the input and the output (1, or 3 for RGB).
     use_bias, kernel_initializer: as in keras.layers.Conv2D.

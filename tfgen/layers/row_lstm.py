@@ -46,7 +46,7 @@ class RowLSTM(keras.layers.Layer):
 
   def __init__(self, units, kernel_size=3, num_groups=1, **kwargs):
     super().__init__(**kwargs)
-    if int(units) < 1 or int(units) % int(num_groups):
+    if int(num_groups) < 1 or int(units) < 1 or int(units) % int(num_groups):
       raise ValueError(f"RowLSTM needs units >= 1, a multiple of num_groups; got units={units}, "
                        f"num_groups={num_groups}")
     self.units = int(units)

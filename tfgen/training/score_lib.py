@@ -40,6 +40,8 @@ def read_images(path, event_shape, num_values):
   Raises:
     DataError naming the file and the problem.
   """
+  if len(event_shape) != 3:
+    raise DataError(f"this run models examples of shape {tuple(event_shape)}, not images")
   if os.path.isdir(path):
     images = _read_folder(path, event_shape, num_values)
   else:
@@ -96,6 +98,8 @@ def _read_folder(path, event_shape, num_values):
 
 def _check_images(images, path, event_shape, num_values):
   images = np.asarray(images)
+  if not len(images):
+    raise DataError(f"{path}: no images in it")
   size = int(np.prod(event_shape))
   if images.ndim < 2 or int(np.prod(images.shape[1:])) != size or (
       images.ndim > 2 and images.shape[1:] not in (tuple(event_shape), tuple(event_shape[:-1]))):
@@ -115,14 +119,15 @@ def _check_images(images, path, event_shape, num_values):
 def log_prob(model, x, batch_size=256, seed=0):
   """log p(x) in nats per image (or the model's bound): [N].
 
-  A conditional model scores log p(x) = log mean_c p(x | c) over its classes (uniform p(c)).
+  A conditional model scores log p(x) = log mean_c p(x | c) over its classes (uniform p(c));
+  a VAE its IWAE estimate with 1000 importance samples.
   """
   scores = []
   for index, start in enumerate(range(0, len(x), batch_size)):
     batch = tf.constant(x[start:start + batch_size])
     batch_seed = tf.constant([seed, index])
     if model.likelihood_kind in ("elbo", "iwae_k"):
-      scores.append(_latent_log_prob(model, batch, batch_seed))
+      scores.append(_latent_log_prob(model, batch, (seed * 1_000_003 + index) % 2**31))
     elif model.num_conditions:
       per_class = [model.evaluation_log_prob(batch, tf.fill([len(batch)], label), seed=batch_seed)
                    for label in range(model.num_conditions)]
@@ -134,10 +139,10 @@ def log_prob(model, x, batch_size=256, seed=0):
 
 
 def _latent_log_prob(model, batch, seed, num_importance_samples=1000):
+  """A VAE's IWAE estimate of log p(x) with 1000 importance samples (int `seed`)."""
   if model.num_conditions:
     raise ValueError("scoring a conditional VAE needs labels; score it through tfgen.evaluate")
-  return importance_weighted.log_likelihood(model, batch, num_importance_samples, 100,
-                                            seed=int(seed[1]))
+  return importance_weighted.log_likelihood(model, batch, num_importance_samples, 100, seed=seed)
 
 
 def pixel_bits(model, x):
@@ -148,6 +153,10 @@ def pixel_bits(model, x):
   if not isinstance(model, AutoregressiveModel) or len(model.event_shape) != 3:
     raise ValueError(f"a per-pixel map needs an autoregressive image model, not "
                      f"{type(model).__name__} of event shape {model.event_shape}")
+  if model.num_conditions:
+    raise ValueError("a per-pixel map of a conditional model needs labels; it has none here")
+  if getattr(model, "num_masks", 1) > 1:
+    raise ValueError("a MADE mask ensemble's NLL is not a sum of per-pixel terms: no per-pixel map")
   x = tf.constant(x)
   params = model(x, training=False)
   per_element = model.head.distribution(params, batch_ndims=params.shape.rank - 1).log_prob(x)

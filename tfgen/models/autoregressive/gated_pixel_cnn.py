@@ -14,7 +14,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
     v_pre^l = VerticalConv^l(v^{l-1})                     rows <= r, every column
     v^l     = tanh(v_f + V_f c) . sigmoid(v_g + V_g c)    (v_pre^l = [v_f, v_g])
     h_pre^l = HorizontalConv^l(h^{l-1}) + W_link ShiftDown(v_pre^l)
-    h^l     = h^{l-1} + W_res (tanh(h_f + H_f c) . sigmoid(h_g + H_g c))
+    h^l     = h^{l-1} + W_res (tanh(h_f + H_f c) . sigmoid(h_g + H_g c))   (h^1 = W_res (...))
     params  = W_o relu(W_h relu(h^L));   p(x) = prod_{r, c, k} head(x[r, c, k] | params[r, c, k])
 
   The vertical stack sees every column of the rows above, shifted down one row
@@ -47,7 +47,6 @@ class GatedPixelCNN(ImageAutoregressiveModel):
   Convolutional Autoregressive Models", ICLR workshop 2017.
   """
 
-  _stateless_sampling = False
   has_cached_step = True
 
   def __init__(self, event_shape, head, num_filters=64, num_layers=8, kernel_size=3,
@@ -57,6 +56,11 @@ class GatedPixelCNN(ImageAutoregressiveModel):
                         ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"GatedPixelCNN needs {name} >= 1, got {value}")
+    for name, value, smallest in (("kernel_size", kernel_size, 1),
+                                  ("input_kernel_size", input_kernel_size, 3)):
+      if int(value) < smallest or int(value) % 2 == 0:
+        raise ValueError(f"GatedPixelCNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
+                         "type-A input convolution sees nothing)")
     self.num_layers = int(num_layers)
     self.kernel_size = int(kernel_size)
     self.input_kernel_size = int(input_kernel_size)

@@ -30,6 +30,11 @@ class ImageAutoregressiveModel(AutoregressiveModel):
 
   has_cached_step = False
 
+  @property
+  def _stateless_sampling(self):
+    # A cached step must see every pixel, given ones included, to fill its caches.
+    return not self.has_cached_step
+
   def __init__(self, event_shape, head, num_conditions=0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
     if len(self.event_shape) != 3:

@@ -23,8 +23,9 @@ class PixelCNN(ImageAutoregressiveModel):
 
   Sampling: `sample(..., cached=False)` reruns the network for each value; the
   default cached step (Ramachandran et al. 2017) keeps each 3x3 layer's past
-  inputs and computes every layer at the new pixel only: one network's worth
-  of work for a whole image, with the same samples for the same seed.
+  inputs and computes every layer at the new pixel only: for a one-channel
+  image one network's worth of work in all (C passes for C channels drawn one
+  by one), with the same samples for the same seed.
 
   Args:
     event_shape: (height, width, channels).
@@ -46,7 +47,6 @@ class PixelCNN(ImageAutoregressiveModel):
   Models", ICLR workshop 2017.
   """
 
-  _stateless_sampling = False
   has_cached_step = True
 
   def __init__(self, event_shape, head, num_filters=64, num_residual_blocks=7, kernel_size=3,
@@ -57,6 +57,11 @@ class PixelCNN(ImageAutoregressiveModel):
     for name, value in (("num_filters", num_filters), ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"PixelCNN needs {name} >= 1, got {value}")
+    for name, value, smallest in (("kernel_size", kernel_size, 1),
+                                  ("input_kernel_size", input_kernel_size, 3)):
+      if int(value) < smallest or int(value) % 2 == 0:
+        raise ValueError(f"PixelCNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
+                         "type-A input convolution sees nothing)")
     if int(num_residual_blocks) < 0:
       raise ValueError(f"num_residual_blocks must be >= 0, got {num_residual_blocks}")
     self.num_filters = int(num_filters)

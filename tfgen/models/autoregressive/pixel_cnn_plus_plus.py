@@ -13,12 +13,12 @@ from tfgen.utils import checks
 class PixelCNNPlusPlus(ImageAutoregressiveModel):
   """PixelCNN with shifted convolutions, gated resnets over 3 resolutions, and a coupled mixture head.
 
-    u  = down_shift(Conv_down^{2x3}(x))                                 rows above
-    ul = down_shift(Conv_down^{1x3}(x)) + right_shift(Conv_dr^{2x1}(x))   rows above, pixels left
-    up pass:    R resolutions of K gated resnets on (u, ul), a stride-2 shifted conv between them
+    above      = down_shift(Conv_down^{2x3}(x))                                rows above
+    above_left = down_shift(Conv_down^{1x3}(x)) + right_shift(Conv_dr^{2x1}(x))  and pixels left
+    up pass:    R resolutions of K gated resnets on both streams, a stride-2 shifted conv between
     down pass:  the same in reverse, each resnet also reading the up pass's output at its depth
                 (shortcut connections), a stride-2 shifted deconvolution between them
-    params = W elu(ul);   p(x) = prod_{r, c} DLM(x[r, c, :] | params[r, c])
+    params = W elu(above_left);   p(x) = prod_{r, c} DLM(x[r, c, :] | params[r, c])
 
   The streams are causal by their shifts (no masks, so no blind spot), and the
   head draws a pixel's channels together (RGB coupled inside the mixture), so
@@ -68,15 +68,17 @@ class PixelCNNPlusPlus(ImageAutoregressiveModel):
     self.dropout = checks.rate("dropout", dropout)
     self.seed = int(seed)
     filters = self.num_filters
-    self.u_input = ShiftedConv2D(filters, (2, 3), "down", name="u_input")
-    self.ul_input_above = ShiftedConv2D(filters, (1, 3), "down", name="ul_input_above")
-    self.ul_input_left = ShiftedConv2D(filters, (2, 1), "down_right", name="ul_input_left")
+    self.above_input = ShiftedConv2D(filters, (2, 3), "down", name="above_input")
+    self.above_left_input_up = ShiftedConv2D(filters, (1, 3), "down", name="above_left_input_up")
+    self.above_left_input_left = ShiftedConv2D(filters, (2, 1), "down_right",
+                                               name="above_left_input_left")
     self._num_blocks = 0
 
     def resnet(shift, name):
       self._num_blocks += 1
       kernel = (2, 3) if shift == "down" else (2, 2)
-      return GatedResnet(filters, kernel, shift, use_auxiliary=name != "up_u", dropout=self.dropout,
+      return GatedResnet(filters, kernel, shift, use_auxiliary=name != "up_above",
+                         dropout=self.dropout,
                          seed=self.seed + self._num_blocks, name=f"{name}_{self._num_blocks}")
 
     def resample(shift, name, transpose):
@@ -86,33 +88,34 @@ class PixelCNNPlusPlus(ImageAutoregressiveModel):
 
     num_up = self.num_resolutions * self.num_resnet
     num_down = self.num_resnet + (self.num_resolutions - 1) * (self.num_resnet + 1)
-    self.up_u = [resnet("down", "up_u") for _ in range(num_up)]
-    self.up_ul = [resnet("down_right", "up_ul") for _ in range(num_up)]
-    self.down_u = [resnet("down", "down_u") for _ in range(num_down)]
-    self.down_ul = [resnet("down_right", "down_ul") for _ in range(num_down)]
-    self.downsample_u = resample("down", "downsample_u", False)
-    self.downsample_ul = resample("down_right", "downsample_ul", False)
-    self.upsample_u = resample("down", "upsample_u", True)
-    self.upsample_ul = resample("down_right", "upsample_ul", True)
+    self.up_above = [resnet("down", "up_above") for _ in range(num_up)]
+    self.up_above_left = [resnet("down_right", "up_above_left") for _ in range(num_up)]
+    self.down_above = [resnet("down", "down_above") for _ in range(num_down)]
+    self.down_above_left = [resnet("down_right", "down_above_left") for _ in range(num_down)]
+    self.downsample_above = resample("down", "downsample_above", False)
+    self.downsample_above_left = resample("down_right", "downsample_above_left", False)
+    self.upsample_above = resample("down", "upsample_above", True)
+    self.upsample_above_left = resample("down_right", "upsample_above_left", True)
     self.output_layer = keras.layers.Dense(self.group_params, name="params")
 
   def build(self, input_shape=None):
     filters = self.num_filters
     image = (None, self.height, self.width, self.network_input_channels + 1)
-    for layer in (self.u_input, self.ul_input_above, self.ul_input_left):
+    for layer in (self.above_input, self.above_left_input_up, self.above_left_input_left):
       layer.build(image)
     for level in range(self.num_resolutions):
       size = (None, self.height >> level, self.width >> level)
       for index in range(level * self.num_resnet, (level + 1) * self.num_resnet):
-        self.up_u[index].build(size + (filters,))
-        self.up_ul[index].build(size + (filters,), size + (filters,))
+        self.up_above[index].build(size + (filters,))
+        self.up_above_left[index].build(size + (filters,), size + (filters,))
     for level, (first, last) in enumerate(self._down_ranges()):
       size = (None, self.height >> (self.num_resolutions - 1 - level),
               self.width >> (self.num_resolutions - 1 - level))
       for index in range(first, last):
-        self.down_u[index].build(size + (filters,), size + (filters,))
-        self.down_ul[index].build(size + (filters,), size + (2 * filters,))
-    for layer in self.downsample_u + self.downsample_ul + self.upsample_u + self.upsample_ul:
+        self.down_above[index].build(size + (filters,), size + (filters,))
+        self.down_above_left[index].build(size + (filters,), size + (2 * filters,))
+    for layer in (self.downsample_above + self.downsample_above_left + self.upsample_above
+                  + self.upsample_above_left):
       layer.build((None, None, None, filters))
     self.output_layer.build((None, None, None, filters))
     self.built = True
@@ -130,26 +133,29 @@ class PixelCNNPlusPlus(ImageAutoregressiveModel):
     del condition
     # A channel of ones marks the image inside the zero padding of the shifted convolutions.
     x = tf.concat([features, tf.ones_like(features[..., :1])], axis=-1)
-    u_list = [down_shift(self.u_input(x))]
-    ul_list = [down_shift(self.ul_input_above(x)) + right_shift(self.ul_input_left(x))]
+    above_list = [down_shift(self.above_input(x))]
+    above_left_list = [down_shift(self.above_left_input_up(x))
+                       + right_shift(self.above_left_input_left(x))]
     for level in range(self.num_resolutions):
       for index in range(level * self.num_resnet, (level + 1) * self.num_resnet):
-        u_list.append(self.up_u[index](u_list[-1], training=training))
-        ul_list.append(self.up_ul[index](ul_list[-1], u_list[-1], training=training))
+        above_list.append(self.up_above[index](above_list[-1], training=training))
+        above_left_list.append(self.up_above_left[index](above_left_list[-1], above_list[-1],
+                                                         training=training))
       if level < self.num_resolutions - 1:
-        u_list.append(self.downsample_u[level](u_list[-1]))
-        ul_list.append(self.downsample_ul[level](ul_list[-1]))
-    u, ul = u_list.pop(), ul_list.pop()
+        above_list.append(self.downsample_above[level](above_list[-1]))
+        above_left_list.append(self.downsample_above_left[level](above_left_list[-1]))
+    above, above_left = above_list.pop(), above_left_list.pop()
     for level, (first, last) in enumerate(self._down_ranges()):
       if level:
-        u = self.upsample_u[level - 1](u)
-        ul = self.upsample_ul[level - 1](ul)
+        above = self.upsample_above[level - 1](above)
+        above_left = self.upsample_above_left[level - 1](above_left)
       for index in range(first, last):
-        u = self.down_u[index](u, u_list.pop(), training=training)
-        ul = self.down_ul[index](ul, tf.concat([u, ul_list.pop()], axis=-1), training=training)
-    if u_list or ul_list:
-      raise ValueError(f"internal: {len(u_list)} up-pass outputs left unused")
-    return self.output_layer(tf.nn.elu(ul))
+        above = self.down_above[index](above, above_list.pop(), training=training)
+        above_left = self.down_above_left[index](
+            above_left, tf.concat([above, above_left_list.pop()], axis=-1), training=training)
+    if above_list or above_left_list:
+      raise ValueError(f"internal: {len(above_list)} up-pass outputs left unused")
+    return self.output_layer(tf.nn.elu(above_left))
 
   def get_config(self):
     config = super().get_config()

@@ -21,7 +21,9 @@ class PixelRNN(ImageAutoregressiveModel):
 
   The Row LSTM computes a row at a time from the row above (H sequential
   steps, a triangular receptive field); the Diagonal BiLSTM a diagonal at a
-  time in both directions (2 (H + W - 1) steps, every earlier pixel in view).
+  time in both directions (2 (H + W - 1) steps), whose states see every
+  earlier pixel's features (a pixel's value reaches the features of later
+  pixels within the input convolution's reach).
   W_l and the output layers are masked 1x1 convolutions, so RGB channels keep
   their order. Sampling reruns the network per value.
 
@@ -53,6 +55,11 @@ class PixelRNN(ImageAutoregressiveModel):
                         ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"PixelRNN needs {name} >= 1, got {value}")
+    for name, value, smallest in (("kernel_size", kernel_size, 1),
+                                  ("input_kernel_size", input_kernel_size, 3)):
+      if int(value) < smallest or int(value) % 2 == 0:
+        raise ValueError(f"PixelRNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
+                         "type-A input convolution sees nothing)")
     self.layer_type = layer_type
     self.num_layers = int(num_layers)
     groups = self.num_groups
