@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tfgen.configs import gated_pixel_cnn_labeled_digits
+from tfgen.configs import (gated_pixel_cnn_binarized_mnist, gated_pixel_cnn_labeled_digits,
+                           pixel_cnn_plus_plus_photo_patches, pixel_rnn_binarized_mnist)
 from tfgen.training import evaluate_lib, sample_lib, score_lib, train_lib
 from tfgen.training.workdir import Workdir
 
@@ -46,3 +47,24 @@ def test_class_conditional_gated_pixel_cnn_run(tmp_path):
   assert scored["input"]["mean_nll_nats"] == pytest.approx(expected.mean(), abs=1e-3)
   with pytest.raises(ValueError, match="conditional model needs labels"):
     score_lib.score(workdir, input_path=str(tmp_path / "x.npy"), bits_map=str(tmp_path / "b.png"))
+
+
+@pytest.mark.parametrize("config_module,overrides", [
+    (pixel_cnn_plus_plus_photo_patches, {"model.num_filters": 8, "model.num_resnet": 1}),
+    (pixel_rnn_binarized_mnist, {"data.name": "binarized_digits", "model.num_units": 6,
+                                 "model.num_layers": 1, "data.batch_size": 16}),
+    (gated_pixel_cnn_binarized_mnist, {"data.name": "binarized_digits", "model.num_filters": 8,
+                                       "model.num_layers": 2, "data.batch_size": 16}),
+], ids=["pixel_cnn_plus_plus", "pixel_rnn", "gated_pixel_cnn"])
+def test_every_image_model_trains_evaluates_and_samples_from_its_workdir(config_module, overrides,
+                                                                       tmp_path):
+  config = config_module.get_config()
+  # XLA would compile each step for longer than these two steps take.
+  config.update_from_flattened_dict({**overrides, "training.num_epochs": 1,
+                                     "training.steps_per_epoch": 2, "training.jit_compile": False})
+  workdir = str(tmp_path / "run")
+  train_lib.train(config, workdir, verbose=0)
+  result = evaluate_lib.evaluate(workdir, "test")
+  assert result["model"] == config.model.name and np.isfinite(result["nll_nats"])
+  samples = sample_lib.sample(workdir, num_samples=2, seed=0)
+  assert samples.shape[1:] == tuple(Workdir(workdir).load_model()[2].shape)
