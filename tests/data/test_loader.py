@@ -30,6 +30,27 @@ def test_digits_splits_are_fixed_disjoint_and_complete():
   assert arrays["train"].max() == 16 and arrays["train"].min() == 0
 
 
+def test_photo_patches_are_rgb_disjoint_blocks_of_both_photos():
+  from sklearn.datasets import load_sample_images  # pylint: disable=import-outside-toplevel
+  photos = load_sample_images().images
+  patches = {}
+  for split in ("train", "valid", "test"):
+    dataset, info = data.load("photo_patches", split, batch_size=1000, shuffle=False)
+    patches[split] = collect(dataset).astype(np.uint8)
+    assert info.shape == (8, 8, 3) and info.num_values == 256
+  # 13 x 20 blocks of 4 x 4 patches per photo, 80/10/10 by block.
+  assert [len(patches[split]) for split in patches] == [6656, 832, 832]
+  # Each patch is cut from a photo at a multiple of 8, and no patch is in two splits.
+  where = {}
+  for index, photo in enumerate(photos):
+    for row in range(0, 13 * 32, 8):
+      for col in range(0, 20 * 32, 8):
+        where[photo[row:row + 8, col:col + 8].tobytes()] = (index, row // 32, col // 32)
+  blocks = {split: {where[patch.tobytes()] for patch in patches[split]} for split in patches}
+  assert not blocks["train"] & blocks["test"] and not blocks["valid"] & blocks["test"]
+  assert {photo for photo, _, _ in blocks["test"]} == {0, 1}
+
+
 def test_binarized_digits_are_binary():
   dataset, info = data.load("binarized_digits", "train", batch_size=2000)
   values = collect(dataset)
