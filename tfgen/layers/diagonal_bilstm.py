@@ -71,15 +71,17 @@ class DiagonalBiLSTM(keras.layers.Layer):
     self.built = True
 
   def _diagonal_lstm(self, inputs, direction):
-    gates = skew(self.input_to_state[direction](inputs))       # [B, H, W + H - 1, 4U]
-    hidden = tf.zeros_like(gates[:, :, 0, :self.units])        # [B, H, U]
-    cell = hidden
-    columns = []
-    for column in range(gates.shape[2]):
-      hidden, cell = lstm_update(gates[:, :, column] + self.state_to_state[direction](hidden), cell,
-                                 self.num_groups)
-      columns.append(hidden)
-    return unskew(tf.stack(columns, axis=2), inputs.shape[2])
+    # The skewed columns first: [W + H - 1, B, H, 4U], one loop step each.
+    columns = tf.transpose(skew(self.input_to_state[direction](inputs)), [2, 0, 1, 3])
+    zeros = tf.zeros_like(columns[0, :, :, :self.units])       # [B, H, U]
+
+    def step(state, gates):
+      hidden, cell = state
+      return lstm_update(gates + self.state_to_state[direction](hidden), cell, self.num_groups)
+
+    # A loop, not W + H - 1 unrolled copies: compiles in seconds, not minutes.
+    hidden, _ = tf.scan(step, columns, initializer=(zeros, zeros))
+    return unskew(tf.transpose(hidden, [1, 2, 0, 3]), inputs.shape[2])
 
   def call(self, inputs):
     if inputs.shape.rank != 4 or None in inputs.shape[1:3]:

@@ -67,15 +67,15 @@ class RowLSTM(keras.layers.Layer):
     if inputs.shape.rank != 4 or inputs.shape[1] is None:
       raise ValueError(f"RowLSTM expects [batch, height, width, channels] with a known height, "
                        f"got shape {inputs.shape}")
-    gates = self.input_to_state(inputs)                          # [B, H, W, 4U]
-    hidden = tf.zeros_like(gates[:, 0, :, :self.units])
-    cell = hidden
-    rows = []
-    for row in range(inputs.shape[1]):
-      hidden, cell = lstm_update(gates[:, row] + self.state_to_state(hidden), cell,
-                                 self.num_groups)
-      rows.append(hidden)
-    return tf.stack(rows, axis=1)
+    rows = tf.transpose(self.input_to_state(inputs), [1, 0, 2, 3])   # [H, B, W, 4U]
+    zeros = tf.zeros_like(rows[0, :, :, :self.units])                # [B, W, U]
+
+    def step(state, gates):
+      hidden, cell = state
+      return lstm_update(gates + self.state_to_state(hidden), cell, self.num_groups)
+
+    hidden, _ = tf.scan(step, rows, initializer=(zeros, zeros))
+    return tf.transpose(hidden, [1, 0, 2, 3])
 
   def compute_output_shape(self, input_shape):
     return tuple(input_shape[:-1]) + (self.units,)
