@@ -30,7 +30,8 @@ def expected(layer, channels):
   for row, col, out, in_row, in_col, inp in itertools.product(
       range(HEIGHT), range(WIDTH), range(layer.filters), range(HEIGHT), range(WIDTH),
       range(channels)):
-    out_group, in_group = out * groups // layer.filters, inp * groups // channels
+    block_size = layer.filters // layer.num_output_blocks
+    out_group, in_group = (out % block_size) * groups // block_size, inp * groups // channels
     centre_rule = in_group < out_group if layer.mask_type == "A" else in_group <= out_group
     if layer.region == "vertical":
       seen = row - half_h <= in_row <= row and abs(in_col - col) <= half_w
@@ -44,15 +45,16 @@ def expected(layer, channels):
   return result
 
 
-@pytest.mark.parametrize("region,mask_type,kernel_size,num_groups", [
-    ("raster", "A", 3, 1), ("raster", "B", 3, 1), ("raster", "A", (3, 5), 3),
-    ("raster", "B", 5, 3), ("vertical", "B", 3, 1), ("horizontal", "A", 3, 3),
-    ("horizontal", "B", 5, 1),
+@pytest.mark.parametrize("region,mask_type,kernel_size,num_groups,num_output_blocks", [
+    ("raster", "A", 3, 1, 1), ("raster", "B", 3, 1, 1), ("raster", "A", (3, 5), 3, 1),
+    ("raster", "B", 5, 3, 1), ("vertical", "B", 3, 1, 1), ("horizontal", "A", 3, 3, 1),
+    ("horizontal", "B", 5, 1, 1), ("horizontal", "A", 3, 3, 2), ("raster", "B", 3, 3, 2),
 ])
-def test_outputs_see_exactly_their_causal_region(region, mask_type, kernel_size, num_groups):
+def test_outputs_see_exactly_their_causal_region(region, mask_type, kernel_size, num_groups,
+                                                 num_output_blocks):
   channels = 2 * num_groups
-  layer = MaskedConv2D(num_groups * 2, kernel_size, mask_type=mask_type, region=region,
-                       num_groups=num_groups)
+  layer = MaskedConv2D(num_groups * 2 * num_output_blocks, kernel_size, mask_type=mask_type,
+                       region=region, num_groups=num_groups, num_output_blocks=num_output_blocks)
   layer.build((None, HEIGHT, WIDTH, channels))
   # Non-zero weights everywhere, so a zero gradient means the mask is zero there.
   layer.kernel.assign(tf.random.stateless_uniform(layer.kernel.shape, [3, 4], 0.5, 1.0))
@@ -70,6 +72,10 @@ def test_rgb_mask_a_centre_tap():
   layer = MaskedConv2D(3, 1, mask_type="B", num_groups=3)
   layer.build((None, 4, 4, 3))
   np.testing.assert_array_equal(layer.mask[0, 0], [[1, 1, 1], [0, 1, 1], [0, 0, 1]])
+  # Two output blocks (a gate's [f, g]): each holds R, G, B in order.
+  layer = MaskedConv2D(6, 1, mask_type="A", num_groups=3, num_output_blocks=2)
+  layer.build((None, 4, 4, 3))
+  np.testing.assert_array_equal(layer.mask[0, 0], [[0, 1, 1] * 2, [0, 0, 1] * 2, [0, 0, 0] * 2])
 
 
 @pytest.mark.parametrize("region,mask_type,kernel_size", [
@@ -110,6 +116,8 @@ def test_config_round_trip_and_bad_arguments():
     MaskedConv2D(4, 3, region="diagonal")
   with pytest.raises(ValueError, match="multiple of num_groups"):
     MaskedConv2D(4, 3, num_groups=3)
+  with pytest.raises(ValueError, match="num_output_blocks=2"):
+    MaskedConv2D(9, 3, num_groups=3, num_output_blocks=2)
   with pytest.raises(ValueError, match="equal groups"):
     MaskedConv2D(3, 3, num_groups=3).build((None, 4, 4, 4))
   with pytest.raises(ValueError, match=r"\[batch, height, width, channels\]"):

@@ -57,7 +57,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
     self.units = int(units)
     self.num_groups = int(num_groups)
     self.input_to_state = [MaskedConv2D(4 * self.units, 1, "B", num_groups=self.num_groups,
-                                        name=f"input_to_state_{direction}")
+                                        num_output_blocks=4, name=f"input_to_state_{direction}")
                            for direction in ("left_to_right", "right_to_left")]
     # Over the rows of the previous diagonal: taps at r - 1 and r.
     self.state_to_state = [keras.layers.Conv1D(4 * self.units, 2, padding="causal", use_bias=False,
@@ -77,7 +77,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
 
     def step(state, gates):
       hidden, cell = state
-      return lstm_update(gates + self.state_to_state[direction](hidden), cell, self.num_groups)
+      return lstm_update(gates + self.state_to_state[direction](hidden), cell)
 
     # A loop, not W + H - 1 unrolled copies: compiles in seconds, not minutes.
     hidden, _ = tf.scan(step, columns, initializer=(zeros, zeros))

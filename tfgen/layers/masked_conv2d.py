@@ -27,17 +27,20 @@ class MaskedConv2D(keras.layers.Layer):
   RGB: R, G, B): input group g reaches output group h when g < h (mask "A", a
   model's first layer, which must not see the pixel it predicts) or g <= h
   (mask "B", later layers). One group gives the plain A/B masks. The vertical
-  region has no centre rule.
+  region has no centre rule. Outputs that a model splits into parts (a gate's
+  [f, g], an LSTM's [o, f, i, g]) come in `num_output_blocks` equal blocks,
+  each in the groups' order, so `tf.split` keeps every part grouped.
 
   `step` computes the output at one pixel from a cache of past inputs, and
   `row_step` one whole row: the fast generation of Ramachandran et al.
 
   Args:
-    filters: output channels (a multiple of num_groups).
+    filters: output channels (a multiple of num_groups x num_output_blocks).
     kernel_size: k or (kh, kw), odd.
     mask_type: "A" or "B" (the centre rule; a vertical region has none, and ignores it).
     region: "raster", "vertical" or "horizontal".
     num_groups: channel groups of the input and the output (1, or 3 for RGB).
+    num_output_blocks: equal blocks of the outputs, each holding every group in order.
     use_bias, kernel_initializer: as in keras.layers.Conv2D.
 
   Shapes: [batch, height, width, channels] -> [batch, height, width, filters].
@@ -50,7 +53,7 @@ class MaskedConv2D(keras.layers.Layer):
   """
 
   def __init__(self, filters, kernel_size, mask_type="B", region="raster", num_groups=1,
-               use_bias=True, kernel_initializer="glorot_uniform", **kwargs):
+               num_output_blocks=1, use_bias=True, kernel_initializer="glorot_uniform", **kwargs):
     super().__init__(**kwargs)
     kernel_size = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else tuple(kernel_size)
     if len(kernel_size) != 2 or min(kernel_size) < 1 or any(size % 2 == 0 for size in kernel_size):
@@ -59,14 +62,17 @@ class MaskedConv2D(keras.layers.Layer):
       raise ValueError(f"mask_type must be 'A' or 'B', got {mask_type!r}")
     if region not in REGIONS:
       raise ValueError(f"region must be one of {', '.join(REGIONS)}, got {region!r}")
-    if int(num_groups) < 1 or int(filters) < 1 or int(filters) % int(num_groups):
-      raise ValueError(f"MaskedConv2D needs filters >= 1, a multiple of num_groups >= 1; got "
-                       f"filters={filters}, num_groups={num_groups}")
+    if (int(num_groups) < 1 or int(num_output_blocks) < 1 or int(filters) < 1
+        or int(filters) % (int(num_groups) * int(num_output_blocks))):
+      raise ValueError(f"MaskedConv2D needs filters >= 1, a multiple of num_groups x "
+                       f"num_output_blocks (each >= 1); got filters={filters}, num_groups="
+                       f"{num_groups}, num_output_blocks={num_output_blocks}")
     self.filters = int(filters)
     self.kernel_size = tuple(int(size) for size in kernel_size)
     self.mask_type = mask_type
     self.region = region
     self.num_groups = int(num_groups)
+    self.num_output_blocks = int(num_output_blocks)
     self.use_bias = bool(use_bias)
     self.kernel_initializer = keras.initializers.get(kernel_initializer)
     height, width = self.kernel_size
@@ -100,7 +106,8 @@ class MaskedConv2D(keras.layers.Layer):
       centre_col = self.kernel_size[1] // 2
       mask[centre_row, centre_col + 1:] = 0.0
     input_group = np.arange(input_channels) * self.num_groups // input_channels
-    output_group = np.arange(self.filters) * self.num_groups // self.filters
+    block_size = self.filters // self.num_output_blocks
+    output_group = (np.arange(self.filters) % block_size) * self.num_groups // block_size
     if self.mask_type == "A":
       allowed = input_group[:, np.newaxis] < output_group[np.newaxis, :]
     else:
@@ -178,6 +185,7 @@ class MaskedConv2D(keras.layers.Layer):
     config = super().get_config()
     config.update(filters=self.filters, kernel_size=list(self.kernel_size),
                   mask_type=self.mask_type, region=self.region, num_groups=self.num_groups,
+                  num_output_blocks=self.num_output_blocks,
                   use_bias=self.use_bias,
                   kernel_initializer=keras.initializers.serialize(self.kernel_initializer))
     return config

@@ -6,20 +6,15 @@ import tensorflow as tf
 from tfgen.layers.masked_conv2d import MaskedConv2D
 
 
-def lstm_update(gates, cell, num_groups):
-  """One LSTM update from pre-activations [..., 4U] laid out as `num_groups` blocks of [o, f, i, g].
+def lstm_update(gates, cell):
+  """One LSTM update from pre-activations [..., 4U] = [o, f, i, g]: (hidden [..., U], cell [..., U]).
 
-  Gates and state stay in their channel group, so RGB ordering survives the cell.
-  Returns (hidden [..., U], cell [..., U]).
+  With RGB groups the input-to-state convolution emits the four parts as blocks
+  in the groups' order (`num_output_blocks=4`), so each unit stays in its group.
   """
-  shape = tf.shape(gates)[:-1]
-  units = gates.shape[-1] // 4
-  split = tf.reshape(gates, tf.concat([shape, [num_groups, 4, units // num_groups]], 0))
-  output_gate, forget_gate, input_gate = (tf.sigmoid(split[..., index, :]) for index in range(3))
-  candidate = tf.tanh(split[..., 3, :])
-  flat = tf.concat([shape, [units]], 0)
-  cell = tf.reshape(forget_gate, flat) * cell + tf.reshape(input_gate * candidate, flat)
-  return tf.reshape(output_gate, flat) * tf.tanh(cell), cell
+  output_gate, forget_gate, input_gate, candidate = tf.split(gates, 4, axis=-1)
+  cell = tf.sigmoid(forget_gate) * cell + tf.sigmoid(input_gate) * tf.tanh(candidate)
+  return tf.sigmoid(output_gate) * tf.tanh(cell), cell
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -54,7 +49,7 @@ class RowLSTM(keras.layers.Layer):
     self.num_groups = int(num_groups)
     self.input_to_state = MaskedConv2D(4 * self.units, (1, self.kernel_size), "B",
                                        region="horizontal", num_groups=self.num_groups,
-                                       name="input_to_state")
+                                       num_output_blocks=4, name="input_to_state")
     self.state_to_state = keras.layers.Conv1D(4 * self.units, self.kernel_size, padding="same",
                                               use_bias=False, name="state_to_state")
 
@@ -72,7 +67,7 @@ class RowLSTM(keras.layers.Layer):
 
     def step(state, gates):
       hidden, cell = state
-      return lstm_update(gates + self.state_to_state(hidden), cell, self.num_groups)
+      return lstm_update(gates + self.state_to_state(hidden), cell)
 
     hidden, _ = tf.scan(step, rows, initializer=(zeros, zeros))
     return tf.transpose(hidden, [1, 0, 2, 3])

@@ -76,7 +76,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
                                               name=f"vertical_{index}"))
       self.horizontal_convs.append(MaskedConv2D(2 * width, kernel, "A" if index == 0 else "B",
                                                 region="horizontal", num_groups=groups,
-                                                name=f"horizontal_{index}"))
+                                                num_output_blocks=2, name=f"horizontal_{index}"))
       self.links.append(keras.layers.Dense(2 * width, name=f"link_{index}"))
       self.residuals.append(MaskedConv2D(width, 1, num_groups=groups, name=f"residual_{index}"))
       if self.num_conditions:
@@ -105,13 +105,14 @@ class GatedPixelCNN(ImageAutoregressiveModel):
     self.output_conv.build(image + (self.output_hidden.filters,))
     self.built = True
 
-  def _gate(self, pre_activation, num_groups):
-    """tanh(f) . sigmoid(g) with f, g halves of each channel group: [..., 2P] -> [..., P]."""
-    shape = tf.shape(pre_activation)[:-1]
-    split = tf.reshape(pre_activation,
-                       tf.concat([shape, [num_groups, 2, self.num_filters // num_groups]], 0))
-    gated = tf.tanh(split[..., 0, :]) * tf.sigmoid(split[..., 1, :])
-    return tf.reshape(gated, tf.concat([shape, [self.num_filters]], 0))
+  def _gate(self, pre_activation):
+    """tanh(f) . sigmoid(g) for [f, g] = pre_activation: [..., 2P] -> [..., P].
+
+    The horizontal convolutions emit [f, g] as two blocks, each in the channel
+    groups' order (`num_output_blocks=2`), so the halves keep RGB ordering.
+    """
+    filters, gates = tf.split(pre_activation, 2, axis=-1)
+    return tf.tanh(filters) * tf.sigmoid(gates)
 
   def _conditioned(self, pre_activation, dense_layers, index, condition):
     """Adds layer `index`'s class vector to a [batch, ..., 2P] pre-activation."""
@@ -130,9 +131,9 @@ class GatedPixelCNN(ImageAutoregressiveModel):
       horizontal_pre = self.horizontal_convs[index](horizontal) + self.links[index](shifted)
       if index < self.num_layers - 1:  # The next vertical layer's input.
         vertical = self._gate(self._conditioned(vertical_pre, self.vertical_conditions, index,
-                                                condition), 1)
+                                                condition))
       gated = self._gate(self._conditioned(horizontal_pre, self.horizontal_conditions, index,
-                                           condition), self.num_groups)
+                                           condition))
       update = self.residuals[index](gated)
       horizontal = update if index == 0 else horizontal + update
     return self.output_conv(tf.nn.relu(self.output_hidden(tf.nn.relu(horizontal))))
@@ -155,7 +156,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
     rows, caches = [vertical_pre], []
     for index, (conv, cache) in enumerate(zip(self.vertical_convs[1:], vertical_caches)):
       below = self._gate(self._conditioned(vertical_pre, self.vertical_conditions, index,
-                                           condition), 1)
+                                           condition))
       vertical_pre, cache = conv.row_step(cache, below, row)
       rows.append(vertical_pre)
       caches.append(cache)
@@ -179,8 +180,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
         convolved, cache = conv.step(horizontal_caches[index - 1], horizontal, row, col)
         caches.append(cache)
       pre = convolved + self.links[index](rows_above[index][:, col])
-      gated = self._gate(self._conditioned(pre, self.horizontal_conditions, index, condition),
-                         self.num_groups)
+      gated = self._gate(self._conditioned(pre, self.horizontal_conditions, index, condition))
       update = self.residuals[index].pointwise(gated)
       horizontal = update if index == 0 else horizontal + update
     outputs = self.output_conv.pointwise(
