@@ -5,17 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.layers.layer_checks import pixel_dependencies
 from tfgen.layers import GatedResnet, ShiftedConv2D
-
-
-def pixel_dependencies(layer, height=6, width=6, channels=2, auxiliary=None):
-  """D[r, c] = bool [H_in, W_in]: the input pixels output pixel (r, c) has a gradient from."""
-  x = tf.random.stateless_normal([1, height, width, channels], seed=[1, 2])
-  with tf.GradientTape() as tape:
-    tape.watch(x)
-    outputs = layer(x)[0] if auxiliary is None else layer(x, auxiliary)[0]
-  jacobian = tape.jacobian(outputs, x).numpy()                    # [H', W', O, 1, H, W, C]
-  return np.abs(jacobian).sum(axis=(2, 3, 6)) > 0
 
 
 @pytest.mark.parametrize("kernel_size,shift", [((2, 3), "down"), ((2, 2), "down_right"),

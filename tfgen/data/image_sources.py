@@ -28,19 +28,24 @@ def check_split(split):
     raise DataError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
 
 
+def _permuted_split(count, fractions, split):
+  """Indices of `split` in a fixed permutation (seed 0) of `count` items cut by (train, valid) fractions."""
+  order = np.random.default_rng(0).permutation(count)
+  num_train = int(round(fractions[0] * count))
+  num_valid = int(round(fractions[1] * count))
+  bounds = {"train": (0, num_train), "valid": (num_train, num_train + num_valid),
+            "test": (num_train + num_valid, count)}
+  start, stop = bounds[split]
+  return order[start:stop]
+
+
 def digits(split, binarize=False):
   """scikit-learn's 8x8 digits (values 0..16), split 70/15/15 by a fixed permutation."""
   check_split(split)
   from sklearn.datasets import load_digits  # pylint: disable=import-outside-toplevel
   data = load_digits()
   images = data.images.astype(np.uint8)
-  order = np.random.default_rng(0).permutation(len(images))
-  num_train = int(round(_DIGITS_FRACTIONS[0] * len(images)))
-  num_valid = int(round(_DIGITS_FRACTIONS[1] * len(images)))
-  bounds = {"train": (0, num_train), "valid": (num_train, num_train + num_valid),
-            "test": (num_train + num_valid, len(images))}
-  start, stop = bounds[split]
-  chosen = order[start:stop]
+  chosen = _permuted_split(len(images), _DIGITS_FRACTIONS, split)
   images = images[chosen]
   if binarize:
     images = (images >= 8).astype(np.uint8)
@@ -71,13 +76,7 @@ def photo_patches(split, patch_size=8):
     tiles = photo[:rows * size, :columns * size].reshape(rows, size, columns, size, 3)
     blocks.append(tiles.transpose(0, 2, 1, 3, 4).reshape(-1, size, size, 3))
   blocks = np.concatenate(blocks)
-  order = np.random.default_rng(0).permutation(len(blocks))
-  num_train = int(round(_PATCH_FRACTIONS[0] * len(blocks)))
-  num_valid = int(round(_PATCH_FRACTIONS[1] * len(blocks)))
-  bounds = {"train": (0, num_train), "valid": (num_train, num_train + num_valid),
-            "test": (num_train + num_valid, len(blocks))}
-  start, stop = bounds[split]
-  chosen = blocks[np.sort(order[start:stop])]
+  chosen = blocks[np.sort(_permuted_split(len(blocks), _PATCH_FRACTIONS, split))]
   patches = chosen.reshape(-1, block, patch_size, block, patch_size, 3).transpose(0, 1, 3, 2, 4, 5)
   return (patches.reshape(-1, patch_size, patch_size, 3).astype(np.uint8), None,
           "scikit-learn load_sample_images")

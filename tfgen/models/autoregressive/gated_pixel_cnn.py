@@ -56,11 +56,7 @@ class GatedPixelCNN(ImageAutoregressiveModel):
                         ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"GatedPixelCNN needs {name} >= 1, got {value}")
-    for name, value, smallest in (("kernel_size", kernel_size, 1),
-                                  ("input_kernel_size", input_kernel_size, 3)):
-      if int(value) < smallest or int(value) % 2 == 0:
-        raise ValueError(f"GatedPixelCNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
-                         "type-A input convolution sees nothing)")
+    self.check_kernel_sizes(kernel_size, input_kernel_size)
     self.num_layers = int(num_layers)
     self.kernel_size = int(kernel_size)
     self.input_kernel_size = int(input_kernel_size)

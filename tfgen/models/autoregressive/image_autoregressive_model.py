@@ -50,6 +50,14 @@ class ImageAutoregressiveModel(AutoregressiveModel):
     self.group_params = self.params_shape[-1]  # Head parameters per group.
     self.network_input_channels = self.num_groups * self.group_features
 
+  def check_kernel_sizes(self, kernel_size, input_kernel_size):
+    """Raises a ValueError unless both are odd, and the type-A input kernel is at least 3."""
+    for name, value, smallest in (("kernel_size", kernel_size, 1),
+                                  ("input_kernel_size", input_kernel_size, 3)):
+      if int(value) < smallest or int(value) % 2 == 0:
+        raise ValueError(f"{type(self).__name__} needs an odd {name} >= {smallest}, got {value} "
+                         "(a 1x1 type-A input convolution sees nothing)")
+
   # ---- the full network --------------------------------------------------
 
   def image_features(self, x):

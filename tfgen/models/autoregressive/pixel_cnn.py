@@ -57,11 +57,7 @@ class PixelCNN(ImageAutoregressiveModel):
     for name, value in (("num_filters", num_filters), ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"PixelCNN needs {name} >= 1, got {value}")
-    for name, value, smallest in (("kernel_size", kernel_size, 1),
-                                  ("input_kernel_size", input_kernel_size, 3)):
-      if int(value) < smallest or int(value) % 2 == 0:
-        raise ValueError(f"PixelCNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
-                         "type-A input convolution sees nothing)")
+    self.check_kernel_sizes(kernel_size, input_kernel_size)
     if int(num_residual_blocks) < 0:
       raise ValueError(f"num_residual_blocks must be >= 0, got {num_residual_blocks}")
     self.num_filters = int(num_filters)

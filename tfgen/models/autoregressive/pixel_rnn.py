@@ -55,11 +55,7 @@ class PixelRNN(ImageAutoregressiveModel):
                         ("num_output_filters", num_output_filters)):
       if int(value) < 1:
         raise ValueError(f"PixelRNN needs {name} >= 1, got {value}")
-    for name, value, smallest in (("kernel_size", kernel_size, 1),
-                                  ("input_kernel_size", input_kernel_size, 3)):
-      if int(value) < smallest or int(value) % 2 == 0:
-        raise ValueError(f"PixelRNN needs an odd {name} >= {smallest}, got {value} (a 1x1 "
-                         "type-A input convolution sees nothing)")
+    self.check_kernel_sizes(kernel_size, input_kernel_size)
     self.layer_type = layer_type
     self.num_layers = int(num_layers)
     groups = self.num_groups
