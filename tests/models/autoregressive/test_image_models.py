@@ -95,6 +95,16 @@ def test_completing_the_bottom_half_keeps_the_top(kind):
 
 
 @pytest.mark.parametrize("head", ["binary", "rgb", "coupled"])
+def test_completing_a_masked_region_keeps_the_rest():
+  given = images(3, "binary", seed=4)
+  mask = np.ones_like(given)
+  mask[:, 1:3, 1:3] = 0.0  # A missing square in the middle.
+  # Pixels after the square are given, but the square's pixels are drawn before them.
+  with pytest.warns(UserWarning, match="drawn without seeing those given values"):
+    samples = model_checks.check_conditioned_sampling(make("gated_pixel_cnn"), given, mask)
+  assert samples.shape == given.shape
+
+
 def test_save_load_round_trip(kind, head, tmp_path):
   if head == "rgb":
     head = rgb(kind)
