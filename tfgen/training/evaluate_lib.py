@@ -49,17 +49,10 @@ def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000,
   return _evaluate_density(model, config, info, split, batch_size, seed)
 
 
-def _batches(config, split, batch_size):
-  """The split's batches as (x, labels or None)."""
-  dataset, _ = run.load_split(config, split, batch_size=batch_size, shuffle=False)
-  for batch in dataset:
-    yield batch if config.data.with_labels else (batch, None)
-
-
 def _evaluate_density(model, config, info, split, batch_size, seed):
   """Mean -log p(x) (or the model's bound) over the split, batch by batch."""
   total, count = 0.0, 0
-  for index, (x, labels) in enumerate(_batches(config, split, batch_size)):
+  for index, (x, labels) in enumerate(run.split_batches(config, split, batch_size)):
     log_p = model.evaluation_log_prob(x, labels, seed=tf.constant([seed, index]))
     values = log_p.numpy().astype(np.float64)
     total += values.sum()
@@ -69,7 +62,7 @@ def _evaluate_density(model, config, info, split, batch_size, seed):
 
 def _evaluate_reconstruction(model, config, info, split, batch_size):
   errors = np.concatenate([model.reconstruction_error(x).numpy()
-                           for x, _ in _batches(config, split, batch_size)])
+                           for x, _ in run.split_batches(config, split, batch_size)])
   return {"model": config.model.name, "dataset": info.name, "split": split,
           "num_examples": len(errors), "reconstruction_error": round(float(errors.mean()), 4),
           "loss": model.loss_kind}
@@ -100,7 +93,7 @@ def _evaluate_latent(model, config, info, split, batch_size, num_importance_samp
   elbo = tf.function(plain_elbo)
   total_nll = total_elbo = total_refined = 0.0
   count = 0
-  for index, (x, condition) in enumerate(_batches(config, split, batch_size)):
+  for index, (x, condition) in enumerate(run.split_batches(config, split, batch_size)):
     batch_seed = (seed * 1_000_003 + index) % 2**31
     log_p = importance_weighted.log_likelihood(model, x, num_importance_samples, chunk_size,
                                                condition=condition, seed=batch_seed)

@@ -20,6 +20,13 @@ def load_split(config, split, batch_size=None, shuffle=None, seed=None):
                    sequence_length=config.data.sequence_length)
 
 
+def split_batches(config, split, batch_size):
+  """The split's batches in order (no shuffle), each as (x, labels or None)."""
+  dataset, _ = load_split(config, split, batch_size=batch_size, shuffle=False)
+  for batch in dataset:
+    yield batch if config.data.with_labels else (batch, None)
+
+
 def as_fit_inputs(dataset, config):
   """A labeled dataset's (x, labels) pairs as one input tuple, so fit does not take labels as y."""
   if not config.data.with_labels:

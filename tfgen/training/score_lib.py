@@ -218,9 +218,8 @@ def score(workdir, input_path=None, ood_path=None, output=None, histogram=None, 
       shown = images[:8]
       plots.plot_bits_maps(bits_map, shown, pixel_bits(model, shown), info.num_values)
   if ood_path is not None:
-    test_images = np.concatenate([
-        (batch[0] if config.data.with_labels else batch).numpy()
-        for batch in run.load_split(config, "test", batch_size=batch_size, shuffle=False)[0]])
+    test_images = np.concatenate([x.numpy() for x, _ in run.split_batches(config, "test",
+                                                                          batch_size)])
     test_nll = -log_prob(model, test_images, batch_size, seed)
     other_nll = -log_prob(model, read_images(ood_path, info.shape, info.num_values), batch_size,
                           seed)

@@ -1,6 +1,13 @@
 """Argument checks shared by layers and models, with errors that name the argument."""
 
 
+def at_least_one(owner, **counts):
+  """Raises a ValueError naming `owner` and the argument unless every count is an integer >= 1."""
+  for name, value in counts.items():
+    if int(value) < 1:
+      raise ValueError(f"{owner} needs {name} >= 1, got {value}")
+
+
 def rate(name, value):
   """`value` as a float in [0, 1) (a dropout rate), or a ValueError naming `name`."""
   value = float(value)

@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from tfgen.layers.masked_conv2d import MaskedConv2D
 from tfgen.models.autoregressive.image_autoregressive_model import ImageAutoregressiveModel
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -48,21 +49,20 @@ class GatedPixelCNN(ImageAutoregressiveModel):
   """
 
   has_cached_step = True
+  takes_conditions = True
 
   def __init__(self, event_shape, head, num_filters=64, num_layers=8, kernel_size=3,
                input_kernel_size=7, num_output_filters=128, num_conditions=0, **kwargs):
     super().__init__(event_shape, head, num_conditions=num_conditions, **kwargs)
-    for name, value in (("num_filters", num_filters), ("num_layers", num_layers),
-                        ("num_output_filters", num_output_filters)):
-      if int(value) < 1:
-        raise ValueError(f"GatedPixelCNN needs {name} >= 1, got {value}")
+    checks.at_least_one("GatedPixelCNN", num_filters=num_filters, num_layers=num_layers,
+                        num_output_filters=num_output_filters)
     self.check_kernel_sizes(kernel_size, input_kernel_size)
     self.num_layers = int(num_layers)
     self.kernel_size = int(kernel_size)
     self.input_kernel_size = int(input_kernel_size)
     self.num_output_filters = int(num_output_filters)
     groups = self.num_groups
-    self.num_filters = -(-int(num_filters) // groups) * groups  # A multiple of the groups.
+    self.num_filters = self.widen_to_groups(num_filters)
     width = self.num_filters
     self.vertical_convs, self.horizontal_convs, self.links, self.residuals = [], [], [], []
     self.vertical_conditions, self.horizontal_conditions = [], []
@@ -81,8 +81,8 @@ class GatedPixelCNN(ImageAutoregressiveModel):
               keras.layers.Dense(2 * width, use_bias=False, name=f"vertical_condition_{index}"))
         self.horizontal_conditions.append(
             keras.layers.Dense(2 * width, use_bias=False, name=f"horizontal_condition_{index}"))
-    output_width = -(-self.num_output_filters // groups) * groups
-    self.output_hidden = MaskedConv2D(output_width, 1, num_groups=groups, name="output_hidden")
+    self.output_hidden = MaskedConv2D(self.widen_to_groups(self.num_output_filters), 1,
+                                      num_groups=groups, name="output_hidden")
     self.output_conv = MaskedConv2D(groups * self.group_params, 1, num_groups=groups,
                                     name="output_conv")
 

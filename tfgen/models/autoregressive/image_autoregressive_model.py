@@ -29,6 +29,8 @@ class ImageAutoregressiveModel(AutoregressiveModel):
   """
 
   has_cached_step = False
+  # Whether the network takes a class label (num_conditions > 0).
+  takes_conditions = False
 
   @property
   def _stateless_sampling(self):
@@ -42,6 +44,9 @@ class ImageAutoregressiveModel(AutoregressiveModel):
                        f"channels), got {tuple(event_shape)}")
     if int(num_conditions) < 0:
       raise ValueError(f"num_conditions must be >= 0, got {num_conditions}")
+    if int(num_conditions) and not self.takes_conditions:
+      raise ValueError(f"{type(self).__name__} is unconditional; GatedPixelCNN takes "
+                       "num_conditions")
     self.num_conditions = int(num_conditions)
     self.height, self.width, self.channels = self.event_shape
     # One group per channel when each channel is its own element, else one per pixel.
@@ -49,6 +54,10 @@ class ImageAutoregressiveModel(AutoregressiveModel):
     self.group_features = self.input_features  # Features per group of the network's input.
     self.group_params = self.params_shape[-1]  # Head parameters per group.
     self.network_input_channels = self.num_groups * self.group_features
+
+  def widen_to_groups(self, width):
+    """`width` rounded up to a multiple of the channel groups (every group gets as many features)."""
+    return -(-int(width) // self.num_groups) * self.num_groups
 
   def check_kernel_sizes(self, kernel_size, input_kernel_size):
     """Raises a ValueError unless both are odd, and the type-A input kernel is at least 3."""
@@ -81,7 +90,7 @@ class ImageAutoregressiveModel(AutoregressiveModel):
     shape = tf.shape(raw)[:-1]
     grouped = tf.reshape(raw, tf.concat([shape, [self.num_groups, self.element_size]], 0))
     features = self.encode_elements(grouped)
-    return tf.reshape(features, tf.concat([shape, [self.num_groups * self.group_features]], 0))
+    return tf.reshape(features, tf.concat([shape, [self.network_input_channels]], 0))
 
   def input_window(self, values, layer, row, col=None):
     """Encoded inputs a first `MaskedConv2D` reads for one pixel (or one row when col is None).
@@ -128,5 +137,6 @@ class ImageAutoregressiveModel(AutoregressiveModel):
 
   def get_config(self):
     config = super().get_config()
-    config.update(num_conditions=self.num_conditions)
+    if self.takes_conditions:
+      config.update(num_conditions=self.num_conditions)
     return config

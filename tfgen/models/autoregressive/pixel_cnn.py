@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from tfgen.layers.masked_conv2d import MaskedConv2D
 from tfgen.models.autoregressive.image_autoregressive_model import ImageAutoregressiveModel
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -52,11 +53,7 @@ class PixelCNN(ImageAutoregressiveModel):
   def __init__(self, event_shape, head, num_filters=64, num_residual_blocks=7, kernel_size=3,
                input_kernel_size=7, num_output_filters=128, **kwargs):
     super().__init__(event_shape, head, **kwargs)
-    if self.num_conditions:
-      raise ValueError("PixelCNN is unconditional; GatedPixelCNN takes num_conditions")
-    for name, value in (("num_filters", num_filters), ("num_output_filters", num_output_filters)):
-      if int(value) < 1:
-        raise ValueError(f"PixelCNN needs {name} >= 1, got {value}")
+    checks.at_least_one("PixelCNN", num_filters=num_filters, num_output_filters=num_output_filters)
     self.check_kernel_sizes(kernel_size, input_kernel_size)
     if int(num_residual_blocks) < 0:
       raise ValueError(f"num_residual_blocks must be >= 0, got {num_residual_blocks}")
@@ -65,12 +62,9 @@ class PixelCNN(ImageAutoregressiveModel):
     self.kernel_size = int(kernel_size)
     self.input_kernel_size = int(input_kernel_size)
     self.num_output_filters = int(num_output_filters)
-    groups = self.num_groups
-
     def masked(filters, kernel_size, mask_type="B", name=None):
-      # Widths are rounded up to a multiple of the channel groups.
-      filters = -(-int(filters) // groups) * groups
-      return MaskedConv2D(filters, kernel_size, mask_type=mask_type, num_groups=groups, name=name)
+      return MaskedConv2D(self.widen_to_groups(filters), kernel_size, mask_type=mask_type,
+                          num_groups=self.num_groups, name=name)
 
     self.input_conv = masked(2 * self.num_filters, self.input_kernel_size, "A", "input_conv")
     self.stream_width = self.input_conv.filters
@@ -80,7 +74,7 @@ class PixelCNN(ImageAutoregressiveModel):
          masked(self.stream_width, 1, name=f"block_{index}_out"))
         for index in range(self.num_residual_blocks)]
     self.output_hidden = masked(self.num_output_filters, 1, name="output_hidden")
-    self.output_conv = masked(groups * self.group_params, 1, name="output_conv")
+    self.output_conv = masked(self.num_groups * self.group_params, 1, name="output_conv")
 
   def build(self, input_shape=None):
     self.input_conv.build((None, self.height, self.width, self.network_input_channels))
@@ -121,7 +115,6 @@ class PixelCNN(ImageAutoregressiveModel):
 
   def get_config(self):
     config = super().get_config()
-    del config["num_conditions"]
     config.update(num_filters=self.num_filters, num_residual_blocks=self.num_residual_blocks,
                   kernel_size=self.kernel_size, input_kernel_size=self.input_kernel_size,
                   num_output_filters=self.num_output_filters)

@@ -47,16 +47,12 @@ class PixelCNNPlusPlus(ImageAutoregressiveModel):
   def __init__(self, event_shape, head, num_filters=64, num_resnet=2, num_resolutions=3,
                dropout=0.5, seed=0, **kwargs):
     super().__init__(event_shape, head, **kwargs)
-    if self.num_conditions:
-      raise ValueError("PixelCNNPlusPlus is unconditional here; GatedPixelCNN takes num_conditions")
     if self.num_groups != 1:
       raise ValueError(f"PixelCNN++ draws a pixel's channels together: for {self.channels} "
                        f"channels use a head that couples them, DiscretizedLogisticMixture("
                        f"coupled_channels={self.channels})")
-    for name, value in (("num_filters", num_filters), ("num_resnet", num_resnet),
-                        ("num_resolutions", num_resolutions)):
-      if int(value) < 1:
-        raise ValueError(f"PixelCNNPlusPlus needs {name} >= 1, got {value}")
+    checks.at_least_one("PixelCNNPlusPlus", num_filters=num_filters, num_resnet=num_resnet,
+                        num_resolutions=num_resolutions)
     factor = 2 ** (int(num_resolutions) - 1)
     if self.height % factor or self.width % factor:
       raise ValueError(f"{num_resolutions} resolutions halve the image {num_resolutions - 1} "
@@ -159,7 +155,6 @@ class PixelCNNPlusPlus(ImageAutoregressiveModel):
 
   def get_config(self):
     config = super().get_config()
-    del config["num_conditions"]
     config.update(num_filters=self.num_filters, num_resnet=self.num_resnet,
                   num_resolutions=self.num_resolutions, dropout=self.dropout, seed=self.seed)
     return config

@@ -7,6 +7,7 @@ from tfgen.layers.diagonal_bilstm import DiagonalBiLSTM
 from tfgen.layers.masked_conv2d import MaskedConv2D
 from tfgen.layers.row_lstm import RowLSTM
 from tfgen.models.autoregressive.image_autoregressive_model import ImageAutoregressiveModel
+from tfgen.utils import checks
 
 LAYER_TYPES = ("row_lstm", "diagonal_bilstm")
 
@@ -47,22 +48,18 @@ class PixelRNN(ImageAutoregressiveModel):
   def __init__(self, event_shape, head, layer_type="row_lstm", num_layers=2, num_units=32,
                kernel_size=3, input_kernel_size=7, num_output_filters=64, **kwargs):
     super().__init__(event_shape, head, **kwargs)
-    if self.num_conditions:
-      raise ValueError("PixelRNN is unconditional; GatedPixelCNN takes num_conditions")
     if layer_type not in LAYER_TYPES:
       raise ValueError(f"layer_type must be one of {', '.join(LAYER_TYPES)}, got {layer_type!r}")
-    for name, value in (("num_layers", num_layers), ("num_units", num_units),
-                        ("num_output_filters", num_output_filters)):
-      if int(value) < 1:
-        raise ValueError(f"PixelRNN needs {name} >= 1, got {value}")
+    checks.at_least_one("PixelRNN", num_layers=num_layers, num_units=num_units,
+                        num_output_filters=num_output_filters)
     self.check_kernel_sizes(kernel_size, input_kernel_size)
     self.layer_type = layer_type
     self.num_layers = int(num_layers)
     groups = self.num_groups
-    self.num_units = -(-int(num_units) // groups) * groups  # A multiple of the channel groups.
+    self.num_units = self.widen_to_groups(num_units)
     self.kernel_size = int(kernel_size)
     self.input_kernel_size = int(input_kernel_size)
-    self.num_output_filters = -(-int(num_output_filters) // groups) * groups
+    self.num_output_filters = self.widen_to_groups(num_output_filters)
     self.stream_width = 2 * self.num_units
     self.input_conv = MaskedConv2D(self.stream_width, self.input_kernel_size, "A", num_groups=groups,
                                    name="input_conv")
@@ -98,7 +95,6 @@ class PixelRNN(ImageAutoregressiveModel):
 
   def get_config(self):
     config = super().get_config()
-    del config["num_conditions"]
     config.update(layer_type=self.layer_type, num_layers=self.num_layers, num_units=self.num_units,
                   kernel_size=self.kernel_size, input_kernel_size=self.input_kernel_size,
                   num_output_filters=self.num_output_filters)

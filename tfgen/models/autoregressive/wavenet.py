@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from tfgen.layers.causal_conv1d import CausalConv1D
 from tfgen.models.autoregressive.sequence_model import SequenceModel
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -44,10 +45,8 @@ class WaveNet(SequenceModel):
   def __init__(self, event_shape, head, residual_channels=32, skip_channels=64,
                num_layers_per_stack=8, num_stacks=1, embedding_size=32, **kwargs):
     super().__init__(event_shape, head, embedding_size=embedding_size, **kwargs)
-    for name, value in (("residual_channels", residual_channels), ("skip_channels", skip_channels),
-                        ("num_layers_per_stack", num_layers_per_stack), ("num_stacks", num_stacks)):
-      if int(value) < 1:
-        raise ValueError(f"WaveNet needs {name} >= 1, got {value}")
+    checks.at_least_one("WaveNet", residual_channels=residual_channels, skip_channels=skip_channels,
+                        num_layers_per_stack=num_layers_per_stack, num_stacks=num_stacks)
     self.residual_channels = int(residual_channels)
     self.skip_channels = int(skip_channels)
     self.num_layers_per_stack = int(num_layers_per_stack)
