@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 
 from tfgen.layers.masked_conv2d import MaskedConv2D
-from tfgen.layers.row_lstm import lstm_update
+from tfgen.layers.row_lstm import check_units, lstm_update
 from tfgen.layers.shifted_conv2d import down_shift
 
 
@@ -51,9 +51,7 @@ class DiagonalBiLSTM(keras.layers.Layer):
 
   def __init__(self, units, num_groups=1, **kwargs):
     super().__init__(**kwargs)
-    if int(num_groups) < 1 or int(units) < 1 or int(units) % int(num_groups):
-      raise ValueError(f"DiagonalBiLSTM needs units >= 1, a multiple of num_groups; got "
-                       f"units={units}, num_groups={num_groups}")
+    check_units("DiagonalBiLSTM", units, num_groups)
     self.units = int(units)
     self.num_groups = int(num_groups)
     self.input_to_state = [MaskedConv2D(4 * self.units, 1, "B", num_groups=self.num_groups,

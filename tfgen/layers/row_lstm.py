@@ -17,6 +17,13 @@ def lstm_update(gates, cell):
   return tf.sigmoid(output_gate) * tf.tanh(cell), cell
 
 
+def check_units(owner, units, num_groups):
+  """Raises a ValueError naming `owner` unless units >= 1 is a multiple of num_groups >= 1."""
+  if int(num_groups) < 1 or int(units) < 1 or int(units) % int(num_groups):
+    raise ValueError(f"{owner} needs units >= 1, a multiple of num_groups; got units={units}, "
+                     f"num_groups={num_groups}")
+
+
 @keras.saving.register_keras_serializable(package="tfgen")
 class RowLSTM(keras.layers.Layer):
   """Row r's LSTM state from row r - 1's (a 1-D convolution) and row r's inputs (a masked one).
@@ -41,9 +48,7 @@ class RowLSTM(keras.layers.Layer):
 
   def __init__(self, units, kernel_size=3, num_groups=1, **kwargs):
     super().__init__(**kwargs)
-    if int(num_groups) < 1 or int(units) < 1 or int(units) % int(num_groups):
-      raise ValueError(f"RowLSTM needs units >= 1, a multiple of num_groups; got units={units}, "
-                       f"num_groups={num_groups}")
+    check_units("RowLSTM", units, num_groups)
     self.units = int(units)
     self.kernel_size = int(kernel_size)
     self.num_groups = int(num_groups)
