@@ -20,9 +20,10 @@ def check_output_shape(model, x, expected_shape):
   return output
 
 
-def check_fit_step(model, x, jit_compile="auto", every_weight=False):
+def check_fit_step(model, x, jit_compile="auto", every_weight=False, loss_key="loss"):
   """One fit step on `x` gives a finite loss and changes the weights (every one if `every_weight`).
 
+  `loss_key` names the logged loss (a GAN logs d_loss and g_loss).
   `x` is the model's input: an array, or {"x": x, "condition": labels} for a conditional model.
   """
   model.compile(optimizer=keras.optimizers.Adam(1e-2), jit_compile=jit_compile)
@@ -30,7 +31,7 @@ def check_fit_step(model, x, jit_compile="auto", every_weight=False):
   before = [weight.numpy() for weight in model.trainable_weights]
   batch_size = len(x["x"]) if isinstance(x, dict) else len(x)
   history = model.fit(x, epochs=1, batch_size=batch_size, verbose=0, shuffle=False)
-  loss = history.history["loss"][0]
+  loss = history.history[loss_key][0]
   assert np.isfinite(loss), loss
   changed = [not np.allclose(old, new.numpy()) for old, new in zip(before, model.trainable_weights)]
   assert any(changed), "fit did not change any weight"

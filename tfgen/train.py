@@ -24,8 +24,11 @@ def main(argv):
   from tfgen.training import train_lib  # pylint: disable=import-outside-toplevel
   summary = binary.run_main("tfgen.train", lambda: train_lib.train(
       binary.config_from_flag(_CONFIG.name), _WORKDIR.value, warm_start_from=_WARM_START_FROM.value))
-  print(f"best validation NLL {summary['best_val_nll_nats']} nats at epoch {summary['best_epoch']}; "
-        f"workdir {_WORKDIR.value}")
+  if summary["best_val_nll_nats"] is None:  # A GAN keeps its latest weights.
+    print(f"trained to epoch {summary['best_epoch']}; workdir {_WORKDIR.value}")
+  else:
+    print(f"best validation NLL {summary['best_val_nll_nats']} nats at epoch "
+          f"{summary['best_epoch']}; workdir {_WORKDIR.value}")
 
 
 if __name__ == "__main__":

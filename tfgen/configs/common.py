@@ -76,3 +76,14 @@ def flow_digits_config():
   config.training.num_epochs = 100  # A few minutes on 2 CPU cores.
   config.training.early_stopping_patience = 15  # Stop when validation NLL stalls.
   return config
+
+
+def gan_digits_config():
+  """digits_config() for the GANs: no head, Adam with beta_1 = 0.5, a constant rate."""
+  config = digits_config()
+  config.head.name = "none"  # A GAN makes images itself; it has no likelihood head.
+  config.optimizer.learning_rate = 2e-4  # Of Adam, for D and for G (Radford et al.).
+  config.optimizer.beta_1 = 0.5  # Adam's first-moment decay: 0.5 keeps GAN training stable.
+  config.optimizer.schedule = "constant"  # No decay.
+  config.training.num_epochs = 100  # About 2 minutes on 2 CPU cores.
+  return config

@@ -1,5 +1,6 @@
 """tfgen's models, and `build` to make one from a config."""
 
+from tfgen.models.adversarial import DCGAN, GAN
 from tfgen.models.autoregressive import (FVSBN, MADE, NADE, GatedPixelCNN, AutoregressiveModel, CharRNN,
                                          PixelCNN, PixelCNNPlusPlus, PixelRNN, TransformerLM, WaveNet)
 from tfgen.models.flows import MAF, NICE, RealNVP
@@ -7,6 +8,6 @@ from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.latent import VAE, Autoencoder, ConditionalVAE
 from tfgen.models.registry import build
 
-__all__ = ["Autoencoder", "AutoregressiveModel", "CharRNN", "ConditionalVAE", "FVSBN", "GatedPixelCNN",
+__all__ = ["Autoencoder", "AutoregressiveModel", "CharRNN", "ConditionalVAE", "DCGAN", "FVSBN", "GAN", "GatedPixelCNN",
            "GenerativeModel", "MADE", "MAF", "NADE", "NICE", "PixelCNN", "PixelCNNPlusPlus", "PixelRNN", "RealNVP", "TransformerLM", "VAE",
            "WaveNet", "build"]

@@ -33,10 +33,17 @@ class GenerativeModel(keras.Model):
     likelihood_kind: what `log_prob` returns, a key of LIKELIHOOD_KINDS, or
       None for a model with no likelihood (an autoencoder).
     num_conditions: classes of the condition c; 0 = unconditional.
+    checkpoint_monitor: the logged value `tfgen.train` keeps the best weights
+      by (lowest wins); None keeps the latest (a GAN's losses do not rank its
+      generators).
+    num_epoch_samples: samples `tfgen.train` draws into WORKDIR/samples/ after
+      every epoch, from the same noise each time (0 = none; for fast samplers).
   """
 
   likelihood_kind = "exact"
   num_conditions = 0
+  checkpoint_monitor = "val_loss"
+  num_epoch_samples = 0
 
   # ---- sampling ----------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """Builds a model from a config's `model` and `head` sections and the data's metadata."""
 
 from tfgen import heads
+from tfgen.models.adversarial.dcgan import DCGAN
+from tfgen.models.adversarial.gan import GAN
 from tfgen.models.autoregressive.char_rnn import CharRNN
 from tfgen.models.autoregressive.fvsbn import FVSBN
 from tfgen.models.autoregressive.gated_pixel_cnn import GatedPixelCNN
@@ -35,10 +37,13 @@ MODELS = {
     "nice": NICE,
     "real_nvp": RealNVP,
     "maf": MAF,
+    "gan": GAN,
+    "dcgan": DCGAN,
 }
 
-# Flows model the data's values themselves (dequantized when discrete): no head.
-HEADLESS = {"nice", "real_nvp", "maf"}
+# Flows model the data's values themselves (dequantized when discrete), and GANs
+# make them: no head.
+HEADLESS = {"nice", "real_nvp", "maf", "gan", "dcgan"}
 
 
 def build(model_config, head_config, data_info):

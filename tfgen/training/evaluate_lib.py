@@ -5,7 +5,13 @@ What is reported depends on what the model says its `log_prob` is
 
   "exact", "dequantized"  the mean of -`evaluation_log_prob` over the split
   "elbo", "iwae_k"        the IWAE-k estimate of -log p(x) (k = num_importance_samples), and -ELBO
-  None                    the reconstruction error (an autoencoder has no likelihood)
+  None                    the reconstruction error (an autoencoder has no likelihood),
+                          or, for a model that samples (a GAN), the quality of its samples
+                          (`sample_quality`: a Fréchet distance and an Inception-Score-style
+                          entropy in a classifier's feature space)
+
+Any model that samples can add the sample-quality fields (sample_quality=True),
+so a VAE's samples are scored the same way as a GAN's.
 """
 
 import math
@@ -15,11 +21,12 @@ import tensorflow as tf
 
 from tfgen.models.latent import importance_weighted
 from tfgen.training import run
+from tfgen.training import sample_quality as sample_quality_lib
 from tfgen.training.workdir import Workdir
 
 
 def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000, seed=0,
-             refine_steps=0):
+             refine_steps=0, sample_quality=False):
   """Returns {"model", "dataset", "split", "num_examples", "nll_nats", "bits_per_dim"}.
 
   nll_nats is the mean of -log p(x) over the split's examples; bits_per_dim is
@@ -38,15 +45,29 @@ def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000,
   with no likelihood reports "reconstruction_error" (per example) instead. A flow
   on discrete data reports the dequantization bound -E_u log p((x + u) / K) + D log K
   (`Flow.evaluation_log_prob`).
+
+  A model with no likelihood that samples (a GAN) reports the quality of its
+  samples against the split (`sample_quality.sample_quality`); sample_quality=True
+  adds those fields for any model that samples.
   """
   model, config, info = Workdir(workdir).load_model()
   kind = model.likelihood_kind
+  samples = "sample" in model.served_functions()
+  if sample_quality and not samples:
+    raise ValueError(f"{config.model.name} cannot sample, so its samples cannot be scored")
+  if kind is None and samples:
+    return {"model": config.model.name, "dataset": info.name, "split": split,
+            **sample_quality_lib.sample_quality(model, config, info, split, seed)}
   if kind is None:
     return _evaluate_reconstruction(model, config, info, split, batch_size)
   if kind in ("elbo", "iwae_k"):
-    return _evaluate_latent(model, config, info, split, batch_size, num_importance_samples, seed,
-                            refine_steps)
-  return _evaluate_density(model, config, info, split, batch_size, seed)
+    result = _evaluate_latent(model, config, info, split, batch_size, num_importance_samples,
+                              seed, refine_steps)
+  else:
+    result = _evaluate_density(model, config, info, split, batch_size, seed)
+  if sample_quality:
+    result.update(sample_quality_lib.sample_quality(model, config, info, split, seed))
+  return result
 
 
 def _evaluate_density(model, config, info, split, batch_size, seed):

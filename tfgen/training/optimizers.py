@@ -11,7 +11,8 @@ def build_optimizer(optimizer_config, total_steps):
   Args:
     optimizer_config: fields name ("adam", "adamw" or "adagrad"), learning_rate,
       schedule ("constant" or "cosine"), warmup_steps, weight_decay (adamw only),
-      clipnorm (0 = off).
+      clipnorm (0 = off), and optionally beta_1 (Adam's first-moment decay,
+      default 0.9; GANs use 0.5).
     total_steps: training steps of the whole run, for the cosine schedule.
   """
   learning_rate = float(optimizer_config.learning_rate)
@@ -30,10 +31,14 @@ def build_optimizer(optimizer_config, total_steps):
   if weight_decay < 0 or (weight_decay and name != "adamw"):
     raise ValueError(f"weight_decay must be >= 0 and needs optimizer 'adamw', got "
                      f"weight_decay={weight_decay} with {name!r}")
+  beta_1 = float(optimizer_config.get("beta_1", 0.9))
+  if not 0.0 <= beta_1 < 1.0:
+    raise ValueError(f"optimizer.beta_1 must be in [0, 1), got {beta_1}")
   if name == "adam":
-    return keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
+    return keras.optimizers.Adam(learning_rate, beta_1=beta_1, clipnorm=clipnorm)
   if name == "adamw":
-    return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm)
+    return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, beta_1=beta_1,
+                                  clipnorm=clipnorm)
   if name == "adagrad":
     # AdaGrad as in Germain et al.'s MADE code: w -= lr * g / sqrt(sum g^2 + 1e-6).
     # Keras's default accumulator start of 0.1 would damp the small gradients of a

@@ -15,6 +15,7 @@ from tfgen.training.mask_cycler import MaskCycler
 from tfgen.training.optimizers import build_optimizer
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.training.run_clock import RunClock
+from tfgen.training.sample_monitor import SampleMonitor
 from tfgen.training.warm_start import check_warm_start_flag
 from tfgen.training.warm_start import source_position
 from tfgen.training.warm_start import warm_start
@@ -167,13 +168,22 @@ def _callbacks(config, workdir, info, model, clock, extra_callbacks):
   callbacks = []
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.steps_per_mask)))
+  if model.num_epoch_samples:
+    # First: it adds sample_diversity to the logs the CSV logger writes.
+    workdir.create_samples_dir()
+    callbacks.append(SampleMonitor(workdir.epoch_samples_path, _real_examples(config, 256),
+                                   info.num_values, model.num_epoch_samples, seed=config.seed))
   callbacks += list(extra_callbacks) + [
-      BestCheckpoint(workdir.best_weights_path, workdir.best_record_path),
+      BestCheckpoint(workdir.best_weights_path, workdir.best_record_path,
+                     monitor=model.checkpoint_monitor),
       keras.callbacks.CSVLogger(workdir.history_path, append=True),
       keras.callbacks.TensorBoard(workdir.logs_dir),
       _PlotCurves(workdir, f"{config.model.name} on {info.name}"),
   ]
   early_stopping = None
+  if int(config.training.early_stopping_patience) > 0 and model.checkpoint_monitor is None:
+    raise ValueError(f"{config.model.name} has no validation loss to stop early on: set "
+                     "training.early_stopping_patience=0")
   if int(config.training.early_stopping_patience) > 0:
     early_stopping = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=int(config.training.early_stopping_patience))
@@ -182,6 +192,13 @@ def _callbacks(config, workdir, info, model, clock, extra_callbacks):
                                    save_freq=int(config.training.steps_per_backup) or "epoch",
                                    on_save=clock.save))
   return callbacks, early_stopping
+
+
+def _real_examples(config, num_examples):
+  """Up to `num_examples` validation examples on the data's scale (no labels)."""
+  for batch, _ in run.split_batches(config, "valid", num_examples):
+    return batch.numpy()
+  raise ValueError(f"{config.data.name} has an empty validation split")
 
 
 def _fit(model, config, workdir, train_data, valid_data, info, start, clock, verbose,

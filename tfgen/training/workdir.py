@@ -13,6 +13,7 @@
   WORKDIR/vocabulary.json        a text model's characters (the text app)
   WORKDIR/text_summary.json      the text app's validation nats and bits per character
   WORKDIR/NAME.png               pictures (samples, reconstructions, ...)
+  WORKDIR/samples/epoch_NNN.png  samples after each epoch, from fixed noise (GANs)
 
 No other module writes one of these names. Writes are atomic (history.csv is
 appended by Keras; a row torn by a kill is skipped when it is read).
@@ -99,11 +100,23 @@ class Workdir:
     """WORKDIR/NAME.png."""
     return self._file(name + ".png")
 
+  @property
+  def samples_dir(self):
+    return self._file("samples")
+
+  def epoch_samples_path(self, epoch):
+    """WORKDIR/samples/epoch_NNN.png: the samples drawn after epoch `epoch` (1-based)."""
+    return self._file("samples", f"epoch_{int(epoch):03d}.png")
+
   # ---- the folder --------------------------------------------------------
 
   def create(self):
     """Makes the folder (and its parents) if it is missing."""
     os.makedirs(self.path, exist_ok=True)
+
+  def create_samples_dir(self):
+    """Makes WORKDIR/samples/ if it is missing."""
+    os.makedirs(self.samples_dir, exist_ok=True)
 
   def remove_stale_temporaries(self):
     """Removes temporaries a killed writer left in the folder and in backup/ (hold the lock)."""

@@ -28,16 +28,25 @@ def read_history(csv_path):
   return columns
 
 
+# A GAN's history has no loss column: its curves are D's and G's losses.
+_GAN_CURVES = (("d_loss", "D (train)"), ("g_loss", "G (train)"), ("val_d_loss", "D (validation)"),
+               ("val_g_loss", "G (validation)"))
+
+
 def plot_training_curves(csv_path, png_path, title="", unit="nats"):
-  """Plots loss and val_loss per epoch into `png_path`."""
+  """Plots loss and val_loss per epoch into `png_path` (a GAN's D and G losses)."""
   history = read_history(csv_path)
   figure, axes = plt.subplots(figsize=(6, 4), dpi=100)
   epochs = [int(epoch) + 1 for epoch in history.get("epoch", [])]
-  for key, label in (("loss", "train"), ("val_loss", "validation")):
+  curves = (("loss", "train"), ("val_loss", "validation"))
+  ylabel = f"negative log-likelihood ({unit} per example)"
+  if "loss" not in history and "d_loss" in history:
+    curves, ylabel = _GAN_CURVES, "adversarial loss"
+  for key, label in curves:
     if key in history:
       axes.plot(epochs, history[key], marker="o", markersize=3, label=label)
   axes.set_xlabel("epoch")
-  axes.set_ylabel(f"negative log-likelihood ({unit} per example)")
+  axes.set_ylabel(ylabel)
   axes.set_title(title)
   axes.grid(alpha=0.3)
   axes.legend()
