@@ -1,6 +1,7 @@
 """Builds a model from a config's `model` and `head` sections and the data's metadata."""
 
 from tfgen import heads
+from tfgen.models.adversarial.cycle_gan import CycleGAN
 from tfgen.models.adversarial.dcgan import DCGAN
 from tfgen.models.adversarial.gan import GAN
 from tfgen.models.autoregressive.char_rnn import CharRNN
@@ -39,11 +40,12 @@ MODELS = {
     "maf": MAF,
     "gan": GAN,
     "dcgan": DCGAN,
+    "cycle_gan": CycleGAN,
 }
 
 # Flows model the data's values themselves (dequantized when discrete), and GANs
 # make them: no head.
-HEADLESS = {"nice", "real_nvp", "maf", "gan", "dcgan"}
+HEADLESS = {"nice", "real_nvp", "maf", "gan", "dcgan", "cycle_gan"}
 
 
 def build(model_config, head_config, data_info):

@@ -3,6 +3,7 @@
 import keras
 
 from tfgen.training.fused_adagrad import FusedAdagrad
+from tfgen.training.linear_decay import LinearDecay
 
 
 def build_optimizer(optimizer_config, total_steps):
@@ -10,7 +11,8 @@ def build_optimizer(optimizer_config, total_steps):
 
   Args:
     optimizer_config: fields name ("adam", "adamw" or "adagrad"), learning_rate,
-      schedule ("constant" or "cosine"), warmup_steps, weight_decay (adamw only),
+      schedule ("constant", "cosine", or "linear": constant for the first
+      half of the run, then down to 0, CycleGAN's), warmup_steps, weight_decay (adamw only),
       clipnorm (0 = off), and optionally beta_1 (Adam's first-moment decay,
       default 0.9; GANs use 0.5).
     total_steps: training steps of the whole run, for the cosine schedule.
@@ -23,8 +25,11 @@ def build_optimizer(optimizer_config, total_steps):
         initial_learning_rate=0.0 if warmup_steps else learning_rate,
         decay_steps=max(1, total_steps - warmup_steps), alpha=0.01,
         warmup_target=learning_rate if warmup_steps else None, warmup_steps=warmup_steps)
+  elif schedule == "linear":
+    learning_rate = LinearDecay(learning_rate, max(1, total_steps) // 2, max(2, total_steps))
   elif schedule != "constant":
-    raise ValueError(f"unknown learning-rate schedule {schedule!r}; use 'constant' or 'cosine'")
+    raise ValueError(f"unknown learning-rate schedule {schedule!r}; use 'constant', 'cosine' "
+                     "or 'linear'")
   clipnorm = float(optimizer_config.clipnorm) or None
   name = optimizer_config.name
   weight_decay = float(optimizer_config.weight_decay)

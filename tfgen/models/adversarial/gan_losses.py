@@ -111,3 +111,20 @@ def real_accuracy(name, real_logits):
 def fake_accuracy(name, fake_logits):
   """How often D calls generated examples fake (logit below `decision_threshold`)."""
   return tf.reduce_mean(tf.cast(fake_logits < decision_threshold(name), tf.float32))
+
+
+def cycle_loss(real_a, real_b, a_to_b, b_to_a):
+  """CycleGAN's cycle consistency: E|F(G(a)) - a| + E|G(F(b)) - b| (mean absolute error).
+
+  Args:
+    real_a, real_b: images of the two domains.
+    a_to_b (G), b_to_a (F): the generators, images -> images.
+  """
+  return (tf.reduce_mean(tf.abs(b_to_a(a_to_b(real_a)) - real_a))
+          + tf.reduce_mean(tf.abs(a_to_b(b_to_a(real_b)) - real_b)))
+
+
+def identity_loss(real_a, real_b, a_to_b, b_to_a):
+  """CycleGAN's identity term: E|G(b) - b| + E|F(a) - a| (a generator leaves its target alone)."""
+  return (tf.reduce_mean(tf.abs(a_to_b(real_b) - real_b))
+          + tf.reduce_mean(tf.abs(b_to_a(real_a) - real_a)))

@@ -36,7 +36,7 @@ def num_stages(height, width):
   return stages
 
 
-def _maybe_spectral(layer, spectral_norm):
+def maybe_spectral(layer, spectral_norm):
   return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
 
 
@@ -130,7 +130,7 @@ def discriminator(network, event_shape, num_conditions=0, hidden_units=(256, 256
     if num_conditions:
       features = keras.layers.Concatenate()([features, inputs[1]])
     for units in hidden_units:
-      features = _maybe_spectral(keras.layers.Dense(units), spectral_norm)(features)
+      features = maybe_spectral(keras.layers.Dense(units), spectral_norm)(features)
       features = keras.layers.LeakyReLU(0.2)(features)
   else:
     if num_conditions:
@@ -140,11 +140,11 @@ def discriminator(network, event_shape, num_conditions=0, hidden_units=(256, 256
     for stage in range(max(1, num_stages(height, width))):
       strides = 2 if num_stages(height, width) else 1
       conv = keras.layers.Conv2D(num_filters << stage, 4, strides=strides, padding="same")
-      features = _maybe_spectral(conv, spectral_norm)(features)
+      features = maybe_spectral(conv, spectral_norm)(features)
       norm = _normalization(normalization) if stage else None
       if norm is not None:
         features = norm(features)
       features = keras.layers.LeakyReLU(0.2)(features)
     features = keras.layers.Flatten()(features)
-  logits = _maybe_spectral(keras.layers.Dense(1), spectral_norm)(features)
+  logits = maybe_spectral(keras.layers.Dense(1), spectral_norm)(features)
   return _model(inputs, logits, name)
