@@ -79,7 +79,8 @@ class _Start:
     return bool(self.epoch or self.batch)
 
 
-def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=None):
+def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=None,
+          datasets=None):
   """Trains (or resumes) the run in `workdir`; returns a summary dict.
 
   Rerunning the same command after an interruption resumes from the latest
@@ -94,6 +95,11 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
     warm_start_from: another run's workdir; a fresh run starts from its latest
       backup, weights and optimizer slots (see `warm_start`). Ignored once this
       run has a backup of its own.
+    datasets: None to load config.data through `tfgen.data`; else a function
+      of where the run starts (`start.epoch`, `start.batch`, and
+      `start.shuffle_seed`, a seed of its own for each backup) -> (train
+      dataset, valid dataset, DatasetInfo, steps per epoch), for data
+      tfgen.data does not know (the style-transfer app's unpaired folders).
   """
   workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
   workdir.create()
@@ -101,15 +107,16 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
   # backups and history rows with ours and delete our temporaries as stale.
   with workdir.lock():
     workdir.remove_stale_temporaries()
-    return _train(config, workdir, fit_verbosity(verbose), extra_callbacks, warm_start_from)
+    return _train(config, workdir, fit_verbosity(verbose), extra_callbacks, warm_start_from,
+                  datasets or (lambda start: _datasets(config, start.shuffle_seed)))
 
 
-def _train(config, workdir, verbose, extra_callbacks, warm_start_from):
+def _train(config, workdir, verbose, extra_callbacks, warm_start_from, datasets):
   """`train` with the workdir locked: the steps of a run, in order."""
   keras.utils.set_random_seed(config.seed)
   start = _starting_point(config, workdir, warm_start_from)
   clock = RunClock(workdir)
-  train_data, valid_data, info, steps_per_epoch = _datasets(config, start.shuffle_seed)
+  train_data, valid_data, info, steps_per_epoch = datasets(start)
   model = _compiled_model(config, info, steps_per_epoch)
   run.check_conditioning(config, info, model)
   workdir.write_config(config, info, model.get_config())

@@ -12,6 +12,7 @@
   WORKDIR/.lock                  held while a process trains here
   WORKDIR/vocabulary.json        a text model's characters (the text app)
   WORKDIR/text_summary.json      the text app's validation nats and bits per character
+  WORKDIR/digits_check.json      the style-transfer app's digit-restyling scores
   WORKDIR/NAME.png               pictures (samples, reconstructions, ...)
   WORKDIR/samples/epoch_NNN.png  samples after each epoch, from fixed noise (GANs)
 
@@ -269,6 +270,9 @@ class Workdir:
 
   def write_text_summary(self, summary):
     atomic.write_json(self._file("text_summary.json"), summary)
+
+  def write_digits_check(self, result):
+    atomic.write_json(self._file("digits_check.json"), result)
 
 
 def _field_names(config, prefix=""):

@@ -28,9 +28,13 @@ def read_history(csv_path):
   return columns
 
 
-# A GAN's history has no loss column: its curves are D's and G's losses.
-_GAN_CURVES = (("d_loss", "D (train)"), ("g_loss", "G (train)"), ("val_d_loss", "D (validation)"),
-               ("val_g_loss", "G (validation)"))
+
+
+def _adversarial_curves(history):
+  """A GAN's or CycleGAN's history has no loss column: its curves are every *_loss column."""
+  names = [key for key in history if key.endswith("_loss") and not key.startswith("val_")]
+  return ([(name, f"{name} (train)") for name in names]
+          + [(f"val_{name}", f"{name} (validation)") for name in names])
 
 
 def plot_training_curves(csv_path, png_path, title="", unit="nats"):
@@ -40,8 +44,8 @@ def plot_training_curves(csv_path, png_path, title="", unit="nats"):
   epochs = [int(epoch) + 1 for epoch in history.get("epoch", [])]
   curves = (("loss", "train"), ("val_loss", "validation"))
   ylabel = f"negative log-likelihood ({unit} per example)"
-  if "loss" not in history and "d_loss" in history:
-    curves, ylabel = _GAN_CURVES, "adversarial loss"
+  if "loss" not in history:
+    curves, ylabel = _adversarial_curves(history), "adversarial losses"
   for key, label in curves:
     if key in history:
       axes.plot(epochs, history[key], marker="o", markersize=3, label=label)

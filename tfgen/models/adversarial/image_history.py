@@ -14,7 +14,7 @@ class ImageHistory(keras.layers.Layer):
     store the new one in its place; otherwise return the new image.
 
   D then sees older generators' images too, which damps the oscillation of
-  the two players. The buffer, its fill count and its random state are
+  the two players. The buffer, its fill count and its count of draws are
   weights of the layer, so a resumed run continues with the same history.
 
   Args:
@@ -29,11 +29,14 @@ class ImageHistory(keras.layers.Layer):
       raise ValueError(f"the history size must be >= 0, got {size}")
     self.image_shape = tuple(int(side) for side in image_shape)
     self.size, self.seed = int(size), int(seed)
-    self.seed_generator = keras.random.SeedGenerator(self.seed)
     self.images = self.add_weight(shape=(max(self.size, 1),) + self.image_shape,
                                   initializer="zeros", trainable=False, name="images")
     self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
                                  name="count")
+    # Draws are stateless, seeded by (seed, calls so far): a saved weight, unlike a
+    # SeedGenerator's state, so a resumed run draws what an unbroken one would.
+    self.num_calls = self.add_weight(shape=(), initializer="zeros", dtype="int32",
+                                     trainable=False, name="num_calls")
     self.built = True
 
   def call(self, images):
@@ -42,8 +45,10 @@ class ImageHistory(keras.layers.Layer):
       return images
     images = tf.convert_to_tensor(images, self.images.dtype)
     batch = tf.shape(images)[0]
-    swap = keras.random.uniform([batch], seed=self.seed_generator) < 0.5
-    slots = keras.random.randint([batch], 0, self.size, seed=self.seed_generator)
+    seed = tf.stack([tf.constant(self.seed, tf.int32), self.num_calls.value])
+    self.num_calls.assign(self.num_calls.value + 1)
+    swap = tf.random.stateless_uniform([batch], seed) < 0.5
+    slots = tf.random.stateless_uniform([batch], seed + 1, maxval=self.size, dtype=tf.int32)
 
     def step(index, outputs):
       image, count = images[index], self.count.value

@@ -1,0 +1,1 @@
+"""Style transfer between two unpaired image domains with CycleGAN."""

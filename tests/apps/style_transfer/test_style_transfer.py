@@ -1,0 +1,113 @@
+"""The style-transfer app end to end: train, translate any size, exact resume after a kill."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+import pytest
+from PIL import Image
+
+from apps.style_transfer import train_lib
+from apps.style_transfer import translate_lib
+from tests.conftest import REPO
+from tfgen.data import DataError
+from tfgen.training.workdir import Workdir
+
+TINY = {"training.num_epochs": 1, "training.steps_per_epoch": 3, "model.num_filters": 4,
+        "model.num_residual_blocks": 1}
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+  workdir = str(tmp_path_factory.mktemp("style_digits"))
+  summary = train_lib.train("embedded:digits", "embedded:restyled_digits", workdir, "digits",
+                            TINY, verbose=0)
+  assert summary["best_epoch"] == 1
+  return workdir
+
+
+def test_training_writes_strips_every_epoch_and_at_the_end(digits_run):
+  workdir = Workdir(digits_run)
+  assert os.path.exists(workdir.epoch_samples_path(1))
+  assert os.path.exists(workdir.picture_path("translations"))
+
+
+def test_translate_keeps_each_images_size(digits_run, tmp_path):
+  folder = tmp_path / "in"
+  (folder / "sub").mkdir(parents=True)
+  Image.new("L", (13, 9), 80).save(folder / "a.png")
+  Image.new("RGB", (20, 31), (9, 200, 3)).save(folder / "sub" / "b.jpg")  # Read as grey.
+  written = translate_lib.translate(digits_run, "b2a", str(folder), str(tmp_path / "out"))
+  sizes = sorted(Image.open(path).size for path in written)
+  assert sizes == [(13, 9), (20, 31)]
+  assert os.path.exists(tmp_path / "out" / "sub" / "b.png")
+  one = translate_lib.translate(digits_run, "a2b", str(folder / "a.png"), str(tmp_path / "one.png"),
+                                tile_size=8, overlap=2)
+  assert Image.open(one[0]).size == (13, 9)
+
+
+def test_translate_errors_name_the_problem(digits_run, tmp_path):
+  with pytest.raises(ValueError, match="--direction must be a2b or b2a, got 'a2c'"):
+    translate_lib.translate(digits_run, "a2c", "x.png", "y.png")
+  with pytest.raises(DataError, match="no such image or folder"):
+    translate_lib.translate(digits_run, "a2b", str(tmp_path / "absent.png"), "y.png")
+
+
+def test_domains_of_different_channels_are_refused(tmp_path):
+  Image.new("RGB", (8, 8)).save(tmp_path / "colour.png")
+  with pytest.raises(DataError, match="domain A has 3 channels and domain B 1"):
+    train_lib.train(str(tmp_path), "embedded:digits", str(tmp_path / "run"), "digits", TINY,
+                    verbose=0)
+
+
+def test_translate_binary_refuses_a_bad_direction_in_one_line(digits_run):
+  result = subprocess.run(
+      [sys.executable, "-m", "apps.style_transfer.translate", f"--workdir={digits_run}",
+       "--direction=sideways", "--input=x.png", "--output=y.png"],
+      cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+  assert result.returncode != 0
+  assert result.stderr.strip().splitlines()[-1] == (
+      "apps.style_transfer.translate: error: --direction must be a2b or b2a, got 'sideways'")
+
+
+def _train_command(workdir):
+  return [sys.executable, "-m", "apps.style_transfer.train", "--domain_a=embedded:digits",
+          "--domain_b=embedded:restyled_digits", "--preset=digits", "--num_epochs=3",
+          "--steps_per_epoch=20",
+          f"--workdir={workdir}"]
+
+
+def _weights(workdir):
+  values = {}
+  with h5py.File(Workdir(workdir).backup_weights_path, "r") as weights:
+    weights.visititems(lambda name, item: values.__setitem__(name, item[()])
+                       if isinstance(item, h5py.Dataset) else None)
+  return values
+
+
+def test_a_run_killed_after_a_backup_resumes_to_the_same_weights(tmp_path):
+  unbroken, killed = tmp_path / "unbroken", tmp_path / "killed"
+  environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+  subprocess.run(_train_command(unbroken), cwd=REPO, env=environment, check=True,
+                 capture_output=True, timeout=600)
+  process = subprocess.Popen(_train_command(killed), cwd=REPO, env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+  metadata = Workdir(killed).backup_metadata_path
+  deadline = time.monotonic() + 300
+  while not os.path.exists(metadata) and time.monotonic() < deadline and process.poll() is None:
+    time.sleep(0.02)
+  process.send_signal(signal.SIGKILL)
+  process.wait(timeout=60)
+  assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+  subprocess.run(_train_command(killed), cwd=REPO, env=environment, check=True,
+                 capture_output=True, timeout=600)
+  expected, resumed = _weights(unbroken), _weights(killed)
+  assert expected.keys() == resumed.keys()
+  # Both optimizers, the schedule's position, the image histories and their random state.
+  assert {"d_optimizer/vars/0", "g_optimizer/vars/0"} <= set(expected)
+  for name, value in expected.items():
+    np.testing.assert_allclose(resumed[name], value, rtol=1e-4, atol=1e-5, err_msg=name)
