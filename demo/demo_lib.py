@@ -11,10 +11,13 @@ import time
 
 import numpy as np
 
+from apps.style_transfer import train_lib as style_train_lib
 from apps.text_generation import generate_lib
 from apps.text_generation import train_lib as text_train_lib
 from tfgen import data
+from tfgen.configs import conditional_dcgan_digits
 from tfgen.configs import cvae_digits
+from tfgen.configs import dcgan_digits
 from tfgen.configs import fvsbn_digits
 from tfgen.configs import made_digits
 from tfgen.configs import nade_digits
@@ -280,9 +283,78 @@ Reproduce: `python -m tfgen.train --config=tfgen/configs/vae_digits.py --workdir
 """
 
 
+def _quality_row(name, result):
+  label = f"{result['label_accuracy']:.3f}" if "label_accuracy" in result else "-"
+  return (f"| {name} | {result['frechet_distance']:.2f} | {result['inception_score']:.2f} | "
+          f"{label} |")
+
+
+def adversarial_section(demo):
+  """DCGAN and a conditional DCGAN on the digits, scored next to the VAE; CycleGAN on two photos."""
+  results, minutes = {}, {}
+  for name, config_module in (("dcgan_digits", dcgan_digits),
+                              ("conditional_dcgan_digits", conditional_dcgan_digits)):
+    config, minutes[name] = demo.train(name, config_module)
+    results[name] = evaluate_lib.evaluate(demo.run_dir(name), "test")
+    for picture, path in visualize_lib.visualize(demo.run_dir(name), seed=0).items():
+      demo.copy_picture(path, f"{name}_{picture}")
+  workdir = Workdir(demo.run_dir("dcgan_digits"))
+  num_epochs = int(config.training.num_epochs)
+  shown_epochs = sorted({1, max(1, num_epochs // 10), num_epochs})
+  for epoch in shown_epochs:
+    demo.copy_picture(workdir.epoch_samples_path(epoch), f"dcgan_digits_epoch_{epoch:03d}")
+  vae = evaluate_lib.evaluate(demo.run_dir("vae_digits"), "test", num_importance_samples=10,
+                              sample_quality=True)
+  dcgan = results["dcgan_digits"]
+  style_dir = demo.run_dir("style_photos")
+  overrides = {"training.num_epochs": demo.num_epochs, "training.steps_per_epoch": 5} if (
+      demo.num_epochs) else {}
+  started = time.time()
+  train_fresh_if_stale(lambda: style_train_lib.train(
+      "embedded:china", "embedded:flower", style_dir, "demo", overrides, verbose=2), style_dir)
+  style_minutes = (time.time() - started) / 60.0
+  demo.copy_picture(Workdir(style_dir).picture_path("translations"), "style_photos_translations")
+  epochs_shown = " ".join(f"![epoch {epoch}](dcgan_digits_epoch_{epoch:03d}.png)"
+                          for epoch in shown_epochs)
+  return f"""## Adversarial models: DCGAN, a conditional DCGAN, CycleGAN
+
+DCGAN (`tfgen/configs/dcgan_digits.py`, non-saturating loss, {num_epochs} epochs,
+{minutes['dcgan_digits']:.1f} minutes) and the conditional DCGAN (labels into G and D).
+A GAN has no likelihood, so its samples are scored in the feature space of a
+small digit classifier (test accuracy {dcgan['classifier_test_accuracy']:.3f}), against the
+{dcgan['num_samples']} test digits: the Fréchet distance (lower is better; as many
+training digits score {dcgan['frechet_distance_train_vs_split']:.2f}) and the Inception Score (at most 10;
+the test digits score {dcgan['inception_score_split']:.2f}). The VAE above, scored the same way:
+
+| samples of | Fréchet distance | Inception Score | label accuracy |
+|---|---|---|---|
+{_quality_row("DCGAN", dcgan)}
+{_quality_row("conditional DCGAN (given labels)", results["conditional_dcgan_digits"])}
+{_quality_row("VAE (2-D latent)", vae)}
+
+The same 64 z after epochs {", ".join(map(str, shown_epochs))}:
+
+{epochs_shown}
+
+Walks in z, and the conditional DCGAN with one row per digit (one z per column):
+
+![interpolation](dcgan_digits_interpolation.png) ![classes](conditional_dcgan_digits_classes.png)
+
+CycleGAN (`apps/style_transfer`, preset `demo`) between 64x64 patches of
+scikit-learn's two sample photos, {style_minutes:.1f} minutes: rows of
+A -> B -> A (china) and B -> A -> B (flower), 32x32 validation crops:
+
+![translations](style_photos_translations.png)
+
+Reproduce: `python -m tfgen.train --config=tfgen/configs/dcgan_digits.py --workdir={demo.run_dir("dcgan_digits")}`,
+`python -m tfgen.evaluate --workdir={demo.run_dir("dcgan_digits")}`, and
+`python -m apps.style_transfer.train --workdir={style_dir}`.
+"""
+
+
 # The report's sections, in order; each takes the `Demo` and returns Markdown.
 SECTIONS = (fully_visible_section, pixel_cnn_section, double_counting_section, text_section,
-            latent_section)
+            latent_section, adversarial_section)
 
 
 def run(workdir, num_epochs=None, sections=SECTIONS):

@@ -20,5 +20,10 @@ def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
   assert re.search(r"validation \(the last 10% of the shuffled names\):\n\d\.\d{3} nats/char", text)
   assert len(re.findall(r"^- \w+", text, flags=re.MULTILINE)) >= 1
   assert re.search(r"Test NLL by IWAE with k=1000: \d+\.\d\d nats", text)
-  for picture in ("vae_digits_manifold.png", "vae_digits_latent_scatter.png", "cvae_digits_classes.png"):
+  for picture in ("vae_digits_manifold.png", "vae_digits_latent_scatter.png", "cvae_digits_classes.png",
+                  "conditional_dcgan_digits_classes.png", "style_photos_translations.png"):
     assert picture in text
+  quality = re.findall(r"^\| (DCGAN|conditional DCGAN \(given labels\)|VAE \(2-D latent\)) \| "
+                       r"(\d+\.\d\d) \| (\d+\.\d\d) \|", text, flags=re.MULTILINE)
+  assert len(quality) == 3 and all(float(fd) > 0 and 1 <= float(score) <= 10
+                                   for _, fd, score in quality)

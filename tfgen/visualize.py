@@ -1,9 +1,10 @@
-r"""Pictures of a trained autoencoder or VAE: reconstructions, samples, latent space, interpolation.
+r"""Pictures of a trained autoencoder, VAE or GAN: reconstructions, samples, latent space, interpolation.
 
   python -m tfgen.visualize --workdir=runs/vae_digits [--output_dir=DIR] [--seed=0]
 
 Writes reconstructions.png, samples.png, interpolation.png; latent_scatter.png and
 manifold.png for a 2-D latent; classes.png (one row per class) for a conditional VAE.
+A GAN gets samples.png, interpolation.png (walks in z) and, conditional, classes.png.
 """
 
 from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)

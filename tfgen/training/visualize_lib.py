@@ -1,4 +1,4 @@
-"""Pictures of a trained latent-variable model: reconstructions, samples, the latent space.
+"""Pictures of a trained latent-variable model or GAN: reconstructions, samples, the latent space.
 
 Each function reads a workdir written by tfgen.train and writes PNGs into `output_dir`.
 """
@@ -39,13 +39,18 @@ def visualize(workdir, output_dir=None, seed=0, num_examples=16):
     examples coloured by label, and decoded images over a grid of z;
   - interpolation.png: decoded points on the line between two encoded examples;
   - classes.png for a conditional VAE: one row per class.
+  A GAN gets samples.png, interpolation.png (rows walking between two z) and,
+  when conditional, classes.png (`visualize_gan`).
   """
   model, config, info = Workdir(workdir).load_model()
   served = model.served_functions()
-  if "reconstruct" not in served:
-    raise ValueError(f"{config.model.name} has no encoder: visualize takes an autoencoder or a VAE "
-                     "(use tfgen.sample for other models)")
   pictures = Workdir(output_dir or workdir)
+  if "generate" in served:
+    pictures.create()
+    return visualize_gan(model, pictures, info.num_values, seed)
+  if "reconstruct" not in served:
+    raise ValueError(f"{config.model.name} has no encoder: visualize takes an autoencoder, a VAE "
+                     "or a GAN (use tfgen.sample for other models)")
   pictures.create()
   num_values = info.num_values or 2
   conditional = model.num_conditions
@@ -109,4 +114,37 @@ def visualize(workdir, output_dir=None, seed=0, num_examples=16):
                       np.float32)
       decoded = model.head.mean(model.decode(tf.constant(grid))).numpy()
       images.save_grid(path("manifold"), decoded, num_values, num_columns=12)
+  return written
+
+
+def visualize_gan(model, pictures, num_values, seed=0, num_rows=6, num_steps=10):
+  """A GAN's pictures in the Workdir `pictures`; returns {name: path}.
+
+  - samples.png: 64 samples (classes in turn for a conditional GAN);
+  - interpolation.png: each row walks in z from one draw to another
+    (z_t = (1 - t) z_0 + t z_1), generated with the same label per row;
+  - classes.png (conditional): row c is G(z_j, c) for the same ten z_j in every
+    row, so a column holds one z's style across the classes.
+  """
+  written = {}
+  conditional = model.num_conditions
+
+  def path(name):
+    written[name] = pictures.picture_path(name)
+    return written[name]
+
+  labels = np.arange(64) % conditional if conditional else None
+  images.save_grid(path("samples"), model.sample(64, condition=labels, seed=seed).numpy(),
+                   num_values, num_columns=10 if conditional else None)
+  ends = tf.random.stateless_normal([2, num_rows, model.latent_size], seed=[seed, 1]).numpy()
+  weights = np.linspace(0.0, 1.0, num_steps)[None, :, None]
+  walks = ((1 - weights) * ends[0][:, None] + weights * ends[1][:, None]).reshape(
+      -1, model.latent_size)
+  walk_labels = np.repeat(np.arange(num_rows) % conditional, num_steps) if conditional else None
+  generated = model.generate(walks.astype(np.float32), walk_labels).numpy()
+  images.save_grid(path("interpolation"), np.round(generated), num_values, num_columns=num_steps)
+  if conditional:
+    z = tf.random.stateless_normal([10, model.latent_size], seed=[seed, 2]).numpy()
+    rows = [model.generate(z, np.full(10, label)).numpy() for label in range(conditional)]
+    images.save_grid(path("classes"), np.round(np.concatenate(rows)), num_values, num_columns=10)
   return written
