@@ -9,6 +9,7 @@ import tensorflow as tf
 from apps.style_transfer import configs
 from apps.style_transfer import image_domains
 from tfgen import data
+from tfgen.configs import common
 from tfgen.data import DataError
 from tfgen.training import train_lib
 from tfgen.training.workdir import Workdir
@@ -141,14 +142,7 @@ def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="a
   config = configs.get_config(preset)
   config.data.domain_a = domain_a  # The two domains, as given.
   config.data.domain_b = domain_b
-  for key, value in (overrides or {}).items():
-    *sections, field = key.split(".")
-    target = config
-    for section in sections:
-      target = target[section]
-    if field not in target:
-      raise ValueError(f"unknown config field {key!r}")
-    target[field] = value
+  common.apply_overrides(config, overrides)
   domains = load_domains(config, domain_a, domain_b)
   run_dir = Workdir(workdir)
   num_shown = min(4, len(domains[0][1]), len(domains[1][1]))

@@ -7,6 +7,7 @@ import keras
 from apps.text_generation import configs
 from apps.text_generation.vocabulary import Vocabulary
 from tfgen import data
+from tfgen.configs import common
 from tfgen.training import evaluate_lib
 from tfgen.training import train_lib
 from tfgen.training.workdir import Workdir
@@ -62,14 +63,7 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="aut
     preset: "auto" (chosen from the corpus, see `configs`), "small" or "large".
   """
   config = choose_config(corpus, model, preset, print_fn=print if verbose else (lambda _: None))
-  for key, value in (overrides or {}).items():
-    *sections, field = key.split(".")
-    target = config
-    for section in sections:
-      target = target[section]
-    if field not in target:
-      raise ValueError(f"unknown config field {key!r}")
-    target[field] = value
+  common.apply_overrides(config, overrides)
   _, info = data.load(config.data.name, "train", batch_size=config.data.batch_size,
                       path=config.data.path or None, sequence_length=config.data.sequence_length)
   vocabulary = Vocabulary(info.vocabulary)

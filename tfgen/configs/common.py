@@ -44,6 +44,21 @@ def base_config():
   return config
 
 
+def apply_overrides(config, overrides):
+  """Sets {"section.field": value} in `config`; an unknown field raises a ValueError."""
+  for key, value in (overrides or {}).items():
+    *sections, field = key.split(".")
+    target = config
+    for section in sections:
+      if section not in target:
+        raise ValueError(f"unknown config field {key!r}")
+      target = target[section]
+    if field not in target:
+      raise ValueError(f"unknown config field {key!r}")
+    target[field] = value
+  return config
+
+
 def binarized_mnist_config():
   """base_config() with the fixed binarized MNIST protocol shared by its configs."""
   config = base_config()

@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from tfgen.models.adversarial import cycle_gan_networks
 from tfgen.models.adversarial import gan_losses
+from tfgen.models.adversarial.optimizer_pair import optimizer_pair
 from tfgen.models.adversarial.image_history import ImageHistory
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.losses import scale_for_replicas
@@ -178,12 +179,7 @@ class CycleGAN(GenerativeModel):
 
   def compile(self, d_optimizer=None, g_optimizer=None, optimizer=None, **kwargs):
     """Sets the optimizers of both discriminators and of both generators (or copies of one)."""
-    if d_optimizer is None or g_optimizer is None:
-      if optimizer is None:
-        raise ValueError("CycleGAN.compile needs d_optimizer and g_optimizer, or one optimizer")
-      optimizer = keras.optimizers.get(optimizer)
-      d_optimizer = d_optimizer or type(optimizer).from_config(optimizer.get_config())
-      g_optimizer = g_optimizer or type(optimizer).from_config(optimizer.get_config())
+    d_optimizer, g_optimizer = optimizer_pair(d_optimizer, g_optimizer, optimizer, "CycleGAN")
     super().compile(optimizer=g_optimizer, **kwargs)
     self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
     self.d_optimizer.build(self._discriminator_variables())

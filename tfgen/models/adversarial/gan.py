@@ -6,6 +6,7 @@ import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
 from tfgen.models.adversarial import gan_losses
+from tfgen.models.adversarial.optimizer_pair import optimizer_pair
 from tfgen.models.adversarial import networks
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.losses import scale_for_replicas
@@ -175,12 +176,7 @@ class GAN(GenerativeModel):
 
     Other keywords (jit_compile, ...) go to `keras.Model.compile`.
     """
-    if d_optimizer is None or g_optimizer is None:
-      if optimizer is None:
-        raise ValueError("GAN.compile needs d_optimizer and g_optimizer, or one optimizer to copy")
-      optimizer = keras.optimizers.get(optimizer)
-      d_optimizer = d_optimizer or type(optimizer).from_config(optimizer.get_config())
-      g_optimizer = g_optimizer or type(optimizer).from_config(optimizer.get_config())
+    d_optimizer, g_optimizer = optimizer_pair(d_optimizer, g_optimizer, optimizer, "GAN")
     super().compile(optimizer=g_optimizer, **kwargs)
     self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
     # Built now on their own networks, so Keras does not build G's on every weight.
@@ -225,12 +221,15 @@ class GAN(GenerativeModel):
       self.trackers[name].update_state(value, sample_weight=size)
     return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-  def train_step(self, data):
+  def _real_batch(self, data):
+    """A fit batch -> (real images in [-1, 1], one-hot condition or None, batch size)."""
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
     x, condition = self.split_inputs(inputs)
-    condition = self.encode_condition(condition)
     real = self.to_unit(x)
-    batch = tf.shape(real)[0]
+    return real, self.encode_condition(condition), tf.shape(real)[0]
+
+  def train_step(self, data):
+    real, condition, batch = self._real_batch(data)
     for _ in range(self.num_discriminator_steps):
       with tf.GradientTape() as tape:
         d_loss, real_logits, fake_logits = self._discriminator_loss(real, condition, True)
@@ -246,11 +245,7 @@ class GAN(GenerativeModel):
                                 tf.cast(batch, tf.float32))
 
   def test_step(self, data):
-    inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-    x, condition = self.split_inputs(inputs)
-    condition = self.encode_condition(condition)
-    real = self.to_unit(x)
-    batch = tf.shape(real)[0]
+    real, condition, batch = self._real_batch(data)
     d_loss, real_logits, fake_logits = self._discriminator_loss(real, condition, False)
     g_loss = self._generator_loss(batch, condition, False)
     return self._update_metrics(d_loss, g_loss, real_logits, fake_logits,
