@@ -17,4 +17,7 @@ def get_config():
   config.model.num_filters = 64  # Filters at full resolution (8x8); 128 at 4x4.
   config.model.loss = "non_saturating"  # Or minimax, hinge, wgan_gp, least_squares.
   config.model.num_discriminator_steps = 1  # D steps per G step.
+  config.model.discriminator_normalization = "batch"  # "layer" or "none" for wgan_gp.
+  config.model.spectral_norm = False  # Spectral normalization on D's layers.
+  config.model.upsampling = "transposed"  # Or "resize" against checkerboard artifacts.
   return config
