@@ -15,6 +15,9 @@ from absl import app
 from absl import flags
 
 _WORKDIR = flags.DEFINE_string("workdir", "runs/style_digits", "Run folder.")
+_SET = flags.DEFINE_multi_string(
+    "set", [], "Config overrides section.field=VALUE, e.g. --set=model.identity_weight=0 "
+    "(fields: apps/style_transfer/configs.py).")
 _NUM_EPOCHS = flags.DEFINE_integer("num_epochs", 0, "Epochs; 0 = the digits preset's.")
 
 
@@ -23,10 +26,13 @@ def main(argv):
   # pylint: disable=import-outside-toplevel
   from apps.style_transfer import digits_check_lib
   from apps.style_transfer import train_lib
+  from tfgen.configs import common
   from tfgen.training.workdir import Workdir
 
   def check():
-    overrides = {"training.num_epochs": _NUM_EPOCHS.value} if _NUM_EPOCHS.value else {}
+    overrides = common.parse_overrides(_SET.value)
+    if _NUM_EPOCHS.value:
+      overrides["training.num_epochs"] = _NUM_EPOCHS.value
     train_lib.train("embedded:digits", "embedded:restyled_digits", _WORKDIR.value, "digits",
                     overrides)
     workdir = Workdir(_WORKDIR.value)

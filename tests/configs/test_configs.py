@@ -35,3 +35,18 @@ def test_every_field_has_a_comment(path):
   for number, line in enumerate(path.read_text().splitlines(), 1):
     if re.match(r"\s+config(\.\w+)+ = ", line) and "ConfigDict()" not in line:
       assert "#" in line, f"{path.name}:{number} has no comment: {line.strip()}"
+
+
+def test_overrides_parse_literals_and_refuse_unknown_fields():
+  from tfgen.configs import common  # pylint: disable=import-outside-toplevel
+  overrides = common.parse_overrides(["model.identity_weight=0", "data.domain_a=photos/",
+                                      "data.flip=False"])
+  assert overrides == {"model.identity_weight": 0, "data.domain_a": "photos/", "data.flip": False}
+  config = common.base_config()
+  common.apply_overrides(config, {"training.num_epochs": 3})
+  assert config.training.num_epochs == 3
+  for bad in ({"training.no_such_field": 1}, {"nowhere.field": 1}):
+    with pytest.raises(ValueError, match="unknown config field"):
+      common.apply_overrides(config, bad)
+  with pytest.raises(ValueError, match="section.field=VALUE"):
+    common.parse_overrides(["identity_weight"])

@@ -44,6 +44,23 @@ def base_config():
   return config
 
 
+def parse_overrides(assignments):
+  """["section.field=VALUE", ...] -> {"section.field": value}, VALUE read as a Python literal
+  (a number, True, a quoted string) or else kept as a string; a malformed item raises."""
+  import ast  # pylint: disable=import-outside-toplevel
+  overrides = {}
+  for assignment in assignments or ():
+    key, separator, text = assignment.partition("=")
+    if not separator or not key.strip():
+      raise ValueError(f"--set takes section.field=VALUE, got {assignment!r}")
+    try:
+      value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+      value = text
+    overrides[key.strip()] = value
+  return overrides
+
+
 def apply_overrides(config, overrides):
   """Sets {"section.field": value} in `config`; an unknown field raises a ValueError."""
   for key, value in (overrides or {}).items():
