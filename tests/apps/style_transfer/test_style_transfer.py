@@ -74,11 +74,19 @@ def test_translate_binary_refuses_a_bad_direction_in_one_line(digits_run):
       "apps.style_transfer.translate: error: --direction must be a2b or b2a, got 'sideways'")
 
 
+KILL_TEST = {"training.num_epochs": 3, "training.steps_per_epoch": 20, "model.num_filters": 8,
+             "model.num_residual_blocks": 1}
+
+
 def _train_command(workdir):
   return [sys.executable, "-m", "apps.style_transfer.train", "--domain_a=embedded:digits",
-          "--domain_b=embedded:restyled_digits", "--preset=digits", "--num_epochs=3",
-          "--steps_per_epoch=20",
-          f"--workdir={workdir}"]
+          "--domain_b=embedded:restyled_digits", "--preset=digits", f"--workdir={workdir}"] + [
+              f"--set={key}={value}" for key, value in KILL_TEST.items()]
+
+
+def _train_in_process(workdir):
+  train_lib.train("embedded:digits", "embedded:restyled_digits", str(workdir), "digits",
+                  KILL_TEST, verbose=0)
 
 
 def _weights(workdir):
@@ -92,22 +100,21 @@ def _weights(workdir):
 def test_a_run_killed_after_a_backup_resumes_to_the_same_weights(tmp_path):
   unbroken, killed = tmp_path / "unbroken", tmp_path / "killed"
   environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-  subprocess.run(_train_command(unbroken), cwd=REPO, env=environment, check=True,
-                 capture_output=True, timeout=600)
   process = subprocess.Popen(_train_command(killed), cwd=REPO, env=environment,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
   metadata = Workdir(killed).backup_metadata_path
   deadline = time.monotonic() + 300
   while not os.path.exists(metadata) and time.monotonic() < deadline and process.poll() is None:
     time.sleep(0.02)
   process.send_signal(signal.SIGKILL)
-  process.wait(timeout=60)
-  assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-  subprocess.run(_train_command(killed), cwd=REPO, env=environment, check=True,
-                 capture_output=True, timeout=600)
+  _, errors = process.communicate(timeout=60)
+  assert process.returncode == -signal.SIGKILL, errors.decode()[-2000:]
+  assert Workdir(killed).read_backup_position()[0] < 3  # Killed before the end.
+  _train_in_process(killed)  # The same run, resumed from its backup.
+  _train_in_process(unbroken)
   expected, resumed = _weights(unbroken), _weights(killed)
   assert expected.keys() == resumed.keys()
-  # Both optimizers, the schedule's position, the image histories and their random state.
-  assert {"d_optimizer/vars/0", "g_optimizer/vars/0"} <= set(expected)
+  # Both optimizers, the schedule's position, the image histories and their draw counts.
+  assert {"d_optimizer/vars/0", "g_optimizer/vars/0", "history_a/vars/2"} <= set(expected)
   for name, value in expected.items():
     np.testing.assert_allclose(resumed[name], value, rtol=1e-4, atol=1e-5, err_msg=name)
