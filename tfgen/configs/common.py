@@ -53,10 +53,14 @@ def parse_overrides(assignments):
     key, separator, text = assignment.partition("=")
     if not separator or not key.strip():
       raise ValueError(f"--set takes section.field=VALUE, got {assignment!r}")
-    try:
-      value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-      value = text
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+      value = lowered == "true"
+    else:
+      try:
+        value = ast.literal_eval(text)
+      except (ValueError, SyntaxError):
+        value = text
     overrides[key.strip()] = value
   return overrides
 
@@ -72,7 +76,11 @@ def apply_overrides(config, overrides):
       target = target[section]
     if field not in target:
       raise ValueError(f"unknown config field {key!r}")
-    target[field] = value
+    try:
+      target[field] = value
+    except TypeError:
+      raise ValueError(f"config field {key!r} takes a {type(target[field]).__name__}, got "
+                       f"{value!r}") from None
   return config
 
 

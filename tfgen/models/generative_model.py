@@ -44,6 +44,17 @@ class GenerativeModel(keras.Model):
   num_conditions = 0
   checkpoint_monitor = "val_loss"
   num_epoch_samples = 0
+  num_optimizers = 1  # A GAN has two (D's and G's).
+
+  def compile_for_training(self, make_optimizer, total_steps, **kwargs):
+    """Compiles with optimizers from `make_optimizer(num_steps)`, which sizes a schedule.
+
+    Args:
+      make_optimizer: number of optimizer steps in the run -> a Keras optimizer.
+      total_steps: training steps of the run.
+      **kwargs: for `compile` (jit_compile, ...).
+    """
+    self.compile(optimizer=make_optimizer(total_steps), **kwargs)
 
   # ---- sampling ----------------------------------------------------------
 

@@ -58,6 +58,9 @@ def evaluate(workdir, split="test", batch_size=500, num_importance_samples=5000,
   if kind is None and samples:
     return {"model": config.model.name, "dataset": info.name, "split": split,
             **sample_quality_lib.sample_quality(model, config, info, split, seed)}
+  if kind is None and "reconstruct" not in model.served_functions():
+    raise ValueError(f"{config.model.name} has no likelihood, samples or reconstructions to "
+                     "score (a CycleGAN's translations: python -m apps.style_transfer.digits_check)")
   if kind is None:
     return _evaluate_reconstruction(model, config, info, split, batch_size)
   if kind in ("elbo", "iwae_k"):

@@ -26,6 +26,8 @@ def build_optimizer(optimizer_config, total_steps):
         decay_steps=max(1, total_steps - warmup_steps), alpha=0.01,
         warmup_target=learning_rate if warmup_steps else None, warmup_steps=warmup_steps)
   elif schedule == "linear":
+    if warmup_steps:
+      raise ValueError("the linear schedule has no warm-up: set optimizer.warmup_steps=0")
     learning_rate = LinearDecay(learning_rate, max(1, total_steps) // 2, max(2, total_steps))
   elif schedule != "constant":
     raise ValueError(f"unknown learning-rate schedule {schedule!r}; use 'constant', 'cosine' "

@@ -127,7 +127,7 @@ def _train(config, workdir, verbose, extra_callbacks, warm_start_from, datasets)
       print(f"warm start from {record['source_workdir']} at epoch {record['source_epoch']} "
             f"(batch {record['source_batch']})")
   _fit(model, config, workdir, train_data, valid_data, info, start, clock, verbose,
-       extra_callbacks)
+       extra_callbacks, steps_per_epoch)
   return _write_summary(config, workdir, info, start, clock)
 
 
@@ -165,7 +165,8 @@ def _compiled_model(config, info, steps_per_epoch):
                     "CPU matmuls do not use the bfloat16 units, so these steps are slower than "
                     "float32 ones; set training.jit_compile=False.", stacklevel=4)
     total_steps = steps_per_epoch * int(config.training.num_epochs)
-    model.compile(optimizer=build_optimizer(config.optimizer, total_steps), jit_compile=jit_compile)
+    model.compile_for_training(lambda num_steps: build_optimizer(config.optimizer, num_steps),
+                               total_steps, jit_compile=jit_compile)
   return model
 
 
@@ -209,8 +210,12 @@ def _real_examples(config, num_examples):
 
 
 def _fit(model, config, workdir, train_data, valid_data, info, start, clock, verbose,
-         extra_callbacks):
-  """Runs `fit` for the epochs left; records where early stopping ended it."""
+         extra_callbacks, steps_per_epoch):
+  """Runs `fit` for the epochs left; records where early stopping ended it.
+
+  An endless training stream (a fixed epoch size, or an app's own datasets)
+  takes `steps_per_epoch` steps an epoch; a finite one is one pass.
+  """
   num_epochs = int(config.training.num_epochs)
   stopped = workdir.read_stopped_early()
   if stopped and stopped["num_epochs"] == num_epochs:
@@ -224,10 +229,14 @@ def _fit(model, config, workdir, train_data, valid_data, info, start, clock, ver
     print(f"resuming {workdir.path} at epoch {start.epoch + 1} of {num_epochs}")
   callbacks, early_stopping = _callbacks(config, workdir, info, model, clock, extra_callbacks)
   model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
-            steps_per_epoch=int(config.training.steps_per_epoch) or None, verbose=verbose,
+            steps_per_epoch=steps_per_epoch if _endless(train_data) else None, verbose=verbose,
             shuffle=False)
   if early_stopping is not None and early_stopping.stopped_epoch > 0:
     workdir.write_stopped_early(early_stopping.stopped_epoch + 1, num_epochs)
+
+
+def _endless(dataset):
+  return int(dataset.cardinality()) == int(tf.data.INFINITE_CARDINALITY)
 
 
 def _write_summary(config, workdir, info, start, clock):

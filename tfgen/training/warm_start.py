@@ -127,6 +127,9 @@ def warm_start(model, source_workdir, workdir):
                      "'constant'); a schedule would continue from the source's step count")
   source_dir = Workdir(source_workdir)
   source_config, source_info = source_dir.read_config()
+  if model.num_optimizers != 1:
+    raise ValueError(f"warm start copies one optimizer's state; {type(model).__name__} has "
+                     f"{model.num_optimizers}: resume the run itself instead")
   weights, position = _source_state(source_dir)
   source = source_dir.build_model(source_config, source_info)
   source.compile(optimizer=build_optimizer(source_config.optimizer, 1))

@@ -57,6 +57,15 @@ def test_translate_errors_name_the_problem(digits_run, tmp_path):
     translate_lib.translate(digits_run, "a2b", str(tmp_path / "absent.png"), "y.png")
 
 
+def test_a_preset_without_a_fixed_epoch_size_takes_one_pass_of_the_larger_domain(tmp_path):
+  overrides = {**TINY, "training.steps_per_epoch": 0, "data.batch_size": 64}
+  summary = train_lib.train("embedded:digits", "embedded:restyled_digits", str(tmp_path), "digits",
+                            overrides, verbose=0)
+  assert summary["best_epoch"] == 1
+  with h5py.File(Workdir(tmp_path).backup_weights_path, "r") as weights:
+    assert int(weights["g_optimizer/vars/0"][()]) == 621 // 64  # 629 - 8 held out.
+
+
 def test_domains_of_different_channels_are_refused(tmp_path):
   Image.new("RGB", (8, 8)).save(tmp_path / "colour.png")
   with pytest.raises(DataError, match="domain A has 3 channels and domain B 1"):

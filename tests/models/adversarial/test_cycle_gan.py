@@ -98,6 +98,13 @@ def test_translates_any_size_in_both_directions(height, width):
     assert output.shape == x.shape and output.min() >= 0 and output.max() <= 255
 
 
+def test_translation_is_the_generator_on_the_data_scale():
+  model = make(num_downsamplings=1)
+  x = images(2)
+  expected = (np.clip(model.generator_b2a(x / 127.5 - 1.0).numpy(), -1, 1) + 1.0) * 127.5
+  np.testing.assert_allclose(model.translate(x, "b2a"), expected, rtol=1e-5, atol=1e-3)
+
+
 def test_tiled_translation_covers_the_image_and_one_tile_is_the_whole_translation():
   model = make(num_downsamplings=1)
   x = images(1, size=40)
@@ -135,5 +142,11 @@ def test_bad_input_names_the_problem():
     model.translate(images(1)[..., :1])
   with pytest.raises(ValueError, match="divisible"):
     make(num_downsamplings=4)
+  with pytest.raises(Exception, match=r"values in \[0, 255\]"):
+    model.translate(images(1) + 300.0)
+  model.compile(optimizer=keras.optimizers.Adam(1e-3))
+  wrong_size = tf.data.Dataset.from_tensor_slices((images(2, size=16), images(2, size=16))).batch(2)
+  with pytest.raises(ValueError, match=r"crops of shape \(8, 8, 3\)"):
+    model.fit(wrong_size, epochs=1, verbose=0)
   with pytest.raises(ValueError, match="no likelihood|cannot sample"):
     model.sample(2)

@@ -60,6 +60,7 @@ class CycleGAN(GenerativeModel):
 
   likelihood_kind = None
   checkpoint_monitor = None  # The losses do not rank generators: keep the latest.
+  num_optimizers = 2
   DIRECTIONS = ("a2b", "b2a")
 
   def __init__(self, event_shape, num_values=256, num_filters=64, num_residual_blocks=9,
@@ -117,12 +118,17 @@ class CycleGAN(GenerativeModel):
   # ---- scales and translation --------------------------------------------
 
   def to_unit(self, images):
-    """Data-scale images -> [-1, 1]; the channel count must match."""
+    """Data-scale images [0, num_values - 1] -> [-1, 1]; the channel count must match."""
     images = tf.convert_to_tensor(images, tf.float32)
     if images.shape.rank != 4 or images.shape[-1] != self.event_shape[-1]:
       raise ValueError(f"CycleGAN expects images [batch, height, width, {self.event_shape[-1]}], "
                        f"got shape {images.shape}")
-    return images * (2.0 / (self.num_values - 1)) - 1.0
+    message = f"CycleGAN expects values in [0, {self.num_values - 1}] (the data's scale)"
+    checks = [tf.debugging.assert_greater_equal(images, 0.0, message=message + ", got values < 0"),
+              tf.debugging.assert_less_equal(images, float(self.num_values - 1),
+                                             message=message + ", got larger values")]
+    with tf.control_dependencies(checks):
+      return images * (2.0 / (self.num_values - 1)) - 1.0
 
   def from_unit(self, images):
     return (tf.clip_by_value(images, -1.0, 1.0) + 1.0) * ((self.num_values - 1) / 2.0)
@@ -201,6 +207,10 @@ class CycleGAN(GenerativeModel):
   def _pair(self, data):
     if not isinstance(data, (tuple, list)) or len(data) != 2:
       raise ValueError("CycleGAN trains on pairs (a, b) of unpaired images from its two domains")
+    for images in data:
+      if tuple(images.shape[1:]) != self.event_shape:
+        raise ValueError(f"CycleGAN trains on crops of shape {self.event_shape}, got "
+                         f"{tuple(images.shape[1:])}")
     return self.to_unit(data[0]), self.to_unit(data[1])
 
   def _generator_losses(self, real_a, real_b, training):
@@ -212,8 +222,10 @@ class CycleGAN(GenerativeModel):
       return self.generator_b2a(images, training=training)
 
     fake_b, fake_a = a2b(real_a), b2a(real_b)
-    adversarial = (gan_losses.generator_loss("least_squares", self.discriminator_b(fake_b))
-                   + gan_losses.generator_loss("least_squares", self.discriminator_a(fake_a)))
+    # D in inference mode: G's step must not move D (spectral norm updates in training mode).
+    adversarial = (
+        gan_losses.generator_loss("least_squares", self.discriminator_b(fake_b, training=False))
+        + gan_losses.generator_loss("least_squares", self.discriminator_a(fake_a, training=False)))
     cycle = (tf.reduce_mean(tf.abs(b2a(fake_b) - real_a))
              + tf.reduce_mean(tf.abs(a2b(fake_a) - real_b)))
     identity = tf.constant(0.0)
@@ -223,13 +235,13 @@ class CycleGAN(GenerativeModel):
              + self.cycle_weight * self.identity_weight * identity)
     return total, fake_a, fake_b, cycle, identity
 
-  def _discriminator_losses(self, real_a, real_b, fake_a, fake_b):
+  def _discriminator_losses(self, real_a, real_b, fake_a, fake_b, training):
     d_a = 0.5 * gan_losses.discriminator_loss(
-        "least_squares", self.discriminator_a(real_a, training=True),
-        self.discriminator_a(fake_a, training=True))
+        "least_squares", self.discriminator_a(real_a, training=training),
+        self.discriminator_a(fake_a, training=training))
     d_b = 0.5 * gan_losses.discriminator_loss(
-        "least_squares", self.discriminator_b(real_b, training=True),
-        self.discriminator_b(fake_b, training=True))
+        "least_squares", self.discriminator_b(real_b, training=training),
+        self.discriminator_b(fake_b, training=training))
     return d_a, d_b
 
   def _update_metrics(self, values, size):
@@ -247,7 +259,7 @@ class CycleGAN(GenerativeModel):
     fake_a = self.history_a(tf.stop_gradient(fake_a))
     fake_b = self.history_b(tf.stop_gradient(fake_b))
     with tf.GradientTape() as tape:
-      d_a, d_b = self._discriminator_losses(real_a, real_b, fake_a, fake_b)
+      d_a, d_b = self._discriminator_losses(real_a, real_b, fake_a, fake_b, True)
       scaled = scale_for_replicas(d_a + d_b)
     variables = self._discriminator_variables()
     self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
@@ -258,7 +270,7 @@ class CycleGAN(GenerativeModel):
   def test_step(self, data):
     real_a, real_b = self._pair(data)
     g_loss, fake_a, fake_b, cycle, identity = self._generator_losses(real_a, real_b, False)
-    d_a, d_b = self._discriminator_losses(real_a, real_b, fake_a, fake_b)
+    d_a, d_b = self._discriminator_losses(real_a, real_b, fake_a, fake_b, False)
     return self._update_metrics(
         {"g_loss": g_loss, "cycle_loss": cycle, "identity_loss": identity, "d_a_loss": d_a,
          "d_b_loss": d_b}, tf.cast(tf.shape(real_a)[0], tf.float32))

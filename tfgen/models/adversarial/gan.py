@@ -64,6 +64,7 @@ class GAN(GenerativeModel):
   likelihood_kind = None
   checkpoint_monitor = None  # D's and G's losses do not rank generators: keep the latest.
   num_epoch_samples = 64
+  num_optimizers = 2
 
   def __init__(self, event_shape, num_values, latent_size=64, network="mlp",
                loss="non_saturating", num_discriminator_steps=1, gradient_penalty_weight=10.0,
@@ -107,7 +108,10 @@ class GAN(GenerativeModel):
     self.discriminator = networks.discriminator(
         network, self.event_shape, self.num_conditions, tuple(reversed(self.hidden_units)),
         self.num_filters, discriminator_normalization, self.spectral_norm)
-    self.seed_generator = keras.random.SeedGenerator(self.seed)
+    # Training noise is stateless, keyed by (seed, draws so far): a saved weight (a
+    # SeedGenerator's state is not), so a resumed run draws what an unbroken one would.
+    self.num_draws = self.add_weight(shape=(), initializer="zeros", dtype="int32",
+                                     trainable=False, name="num_draws")
     self.trackers = {name: keras.metrics.Mean(name=name)
                      for name in ("d_loss", "g_loss", "real_accuracy", "fake_accuracy")}
     self.built = True  # Both networks are built functional models.
@@ -183,6 +187,11 @@ class GAN(GenerativeModel):
     self.d_optimizer.build(self.discriminator.trainable_variables)
     self.g_optimizer.build(self.generator.trainable_variables)
 
+  def compile_for_training(self, make_optimizer, total_steps, **kwargs):
+    """D's schedule spans num_discriminator_steps optimizer steps per training step."""
+    self.compile(d_optimizer=make_optimizer(total_steps * self.num_discriminator_steps),
+                 g_optimizer=make_optimizer(total_steps), **kwargs)
+
   def get_compile_config(self):
     return None  # Optimizers are set by `compile` (tfgen.train builds them from the config).
 
@@ -190,8 +199,14 @@ class GAN(GenerativeModel):
   def metrics(self):
     return list(self.trackers.values())
 
+  def _next_seed(self):
+    seed = tf.random.experimental.stateless_fold_in(tf.constant([self.seed, 0], tf.int32),
+                                                    self.num_draws.value)
+    self.num_draws.assign(self.num_draws.value + 1)
+    return seed
+
   def _noise(self, shape):
-    return keras.random.normal(shape, seed=self.seed_generator)
+    return tf.random.stateless_normal(shape, self._next_seed())
 
   def _discriminator_loss(self, real, condition, training):
     """(L_D with any penalty, real logits, fake logits) for one batch of real [-1, 1] images."""
@@ -202,7 +217,7 @@ class GAN(GenerativeModel):
     fake_logits = self._logits(fake, condition, training)
     loss = gan_losses.discriminator_loss(self.loss, real_logits, fake_logits)
     if self.loss == "wgan_gp" and self.gradient_penalty_weight:
-      mixing = keras.random.uniform([batch], seed=self.seed_generator)
+      mixing = tf.random.stateless_uniform([batch], self._next_seed())
       penalty = gan_losses.gradient_penalty(
           lambda images: self._logits(images, condition, training), real, fake, mixing)
       loss += self.gradient_penalty_weight * penalty

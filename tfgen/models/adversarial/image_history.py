@@ -45,10 +45,12 @@ class ImageHistory(keras.layers.Layer):
       return images
     images = tf.convert_to_tensor(images, self.images.dtype)
     batch = tf.shape(images)[0]
-    seed = tf.stack([tf.constant(self.seed, tf.int32), self.num_calls.value])
+    call_seed = tf.random.experimental.stateless_fold_in(
+        tf.constant([self.seed, 0], tf.int32), self.num_calls.value)
     self.num_calls.assign(self.num_calls.value + 1)
-    swap = tf.random.stateless_uniform([batch], seed) < 0.5
-    slots = tf.random.stateless_uniform([batch], seed + 1, maxval=self.size, dtype=tf.int32)
+    swap_seed, slot_seed = tf.unstack(tf.random.experimental.stateless_split(call_seed, 2))
+    swap = tf.random.stateless_uniform([batch], swap_seed) < 0.5
+    slots = tf.random.stateless_uniform([batch], slot_seed, maxval=self.size, dtype=tf.int32)
 
     def step(index, outputs):
       image, count = images[index], self.count.value
