@@ -95,7 +95,8 @@ def indexed_stream(images, crop_size, flip, seed, start):
       image = tf.image.stateless_random_flip_left_right(image, crop_seed + 1)
     return tf.cast(image, tf.float32)
 
-  return tf.data.Dataset.range(int(start), 2**62).map(element)
+  # counter, not range(start, 2**62): fit takes steps_per_epoch only from an infinite stream.
+  return tf.data.Dataset.counter(int(start)).map(element)
 
 
 def unpaired_datasets(config, domains):

@@ -85,7 +85,7 @@ def test_cosine_schedule_warms_up_then_decays():
 
 @pytest.mark.parametrize("overrides, message", [
     (dict(name="sgdx"), "unknown optimizer 'sgdx'"),
-    (dict(schedule="linear"), "unknown learning-rate schedule 'linear'"),
+    (dict(schedule="exponential"), "unknown learning-rate schedule 'exponential'"),
     (dict(name="adam", weight_decay=0.1), "needs optimizer 'adamw'"),
     (dict(name="adamw", weight_decay=-1.0), "weight_decay must be >= 0"),
 ])

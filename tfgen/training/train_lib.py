@@ -213,8 +213,9 @@ def _fit(model, config, workdir, train_data, valid_data, info, start, clock, ver
          extra_callbacks, steps_per_epoch):
   """Runs `fit` for the epochs left; records where early stopping ended it.
 
-  An endless training stream (a fixed epoch size, or an app's own datasets)
-  takes `steps_per_epoch` steps an epoch; a finite one is one pass.
+  An endless training stream (infinite cardinality: `repeat()` or
+  `Dataset.counter`) takes `steps_per_epoch` steps an epoch; a finite one,
+  however long, is one pass.
   """
   num_epochs = int(config.training.num_epochs)
   stopped = workdir.read_stopped_early()
