@@ -5,7 +5,7 @@
   small   128 crops, 32 filters, 6 blocks: a few hours on a CPU for a few hundred images
   demo    32x32 crops of the embedded photos, 16 filters, 3 blocks: minutes on 2 CPU cores
   digits  the 8x8 embedded digits against their known restyling (no flips: a
-          mirrored digit is another digit)
+          mirrored digit is another digit; no identity loss: the restyling inverts)
 """
 
 import ml_collections
@@ -67,6 +67,9 @@ def get_config(preset="demo"):
     config.model.num_residual_blocks = 3  # Few blocks.
     config.model.num_downsamplings = 1  # 8 -> 4 -> 8.
     config.model.num_discriminator_layers = 1  # Patches of 7x7 on an 8x8 digit.
+    # G_AB(b) = b cannot hold for a restyling that inverts intensities: with the
+    # paper's 0.5, 3% of translated digits are read right; without, 22%.
+    config.model.identity_weight = 0.0
     config.training.num_epochs = 20  # A few minutes on 2 CPU cores.
     config.training.steps_per_epoch = 80  # Steps per epoch.
   return config
