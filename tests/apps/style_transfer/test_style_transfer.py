@@ -9,6 +9,7 @@ import time
 import h5py
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 from apps.style_transfer import train_lib
@@ -64,6 +65,15 @@ def test_a_preset_without_a_fixed_epoch_size_takes_one_pass_of_the_larger_domain
   assert summary["best_epoch"] == 1
   with h5py.File(Workdir(tmp_path).backup_weights_path, "r") as weights:
     assert int(weights["g_optimizer/vars/0"][()]) == 621 // 64  # 629 - 8 held out.
+
+
+def test_the_training_stream_is_infinite_and_starts_where_asked():
+  # fit takes steps_per_epoch only from an infinite stream: a finite 2**62 would be one epoch.
+  images = np.arange(3 * 4 * 4, dtype=np.uint8).reshape(3, 4, 4, 1)
+  stream = train_lib.indexed_stream(images, 4, False, seed=0, start=5)
+  assert int(stream.cardinality()) == int(tf.data.INFINITE_CARDINALITY)
+  from_zero = list(train_lib.indexed_stream(images, 4, False, seed=0, start=0).take(7))
+  np.testing.assert_array_equal(next(iter(stream)), from_zero[5])
 
 
 def test_domains_of_different_channels_are_refused(tmp_path):
