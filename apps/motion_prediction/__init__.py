@@ -1,0 +1,1 @@
+"""Human-pose forecasting on motion capture: data readers, rotations and the CMU-Mocap benchmark."""

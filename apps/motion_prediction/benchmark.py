@@ -1,0 +1,108 @@
+"""The CMU-Mocap / H3.6M short-term prediction benchmark: windows, Euler-angle error, zero velocity.
+
+The protocol of convSeq2Seq (Li et al. 2018) and LTD (Mao et al. 2019) on CMU-Mocap:
+
+  * clips are downsampled by 2; an action is scored on its first test file;
+  * windows: a fresh numpy RandomState(1234567890) per action draws
+    `num_windows` starts s = randint(0, T - 75); a window is frames s..s+74,
+    50 observed then 25 to predict;
+  * error at target frame t: || euler(pred_t) - euler(true_t) ||_2 over every
+    angle dimension, after converting each expmap triplet to a rotation matrix
+    and then to the benchmark's Euler angles, with the root's position and
+    rotation (dimensions 0-5) zeroed; averaged over the windows;
+  * reported at target frames 1, 3, 7, 9, 13, 24 (zero-based): 80 ... 1000 ms.
+
+The zero-velocity baseline repeats the last observed frame. Eight windows make
+the published numbers noisy; `num_windows=256` (the same seed) gives the
+protocol with its spread, the standard deviation over windows.
+"""
+
+import numpy as np
+
+from apps.motion_prediction import rotations
+from tfgen.data import DataError
+
+SEED = 1234567890
+NUM_OBSERVED = 50
+NUM_TARGET = 25
+HORIZON_FRAMES = (1, 3, 7, 9, 13, 24)
+HORIZON_MS = (80, 160, 320, 400, 560, 1000)
+NUM_ROOT_DIMS = 6  # Root position (3) and root rotation (3): not scored.
+
+
+def window_starts(num_frames, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGET,
+                  seed=SEED):
+  """The benchmark's window starts in a clip of `num_frames` (downsampled) frames."""
+  total = num_observed + num_target
+  if num_frames <= total:
+    raise DataError(f"a clip of {num_frames} frames is too short for {num_observed} observed + "
+                    f"{num_target} predicted frames")
+  rng = np.random.RandomState(seed)
+  return np.array([rng.randint(0, num_frames - total) for _ in range(num_windows)])
+
+
+def windows(clip, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGET, seed=SEED):
+  """(observed [W, num_observed, F], target [W, num_target, F]) of one clip [T, F]."""
+  clip = np.asarray(clip)
+  starts = window_starts(len(clip), num_windows, num_observed, num_target, seed)
+  cut = np.stack([clip[start:start + num_observed + num_target] for start in starts])
+  return cut[:, :num_observed], cut[:, num_observed:]
+
+
+def euler_error(predicted, target):
+  """Per-frame Euler-angle error [..., time] of expmap frames [..., time, F] (F a multiple of 3)."""
+  predicted, target = np.asarray(predicted, np.float64), np.asarray(target, np.float64)
+  if predicted.shape != target.shape or predicted.shape[-1] % 3:
+    raise ValueError(f"predicted {list(predicted.shape)} and target {list(target.shape)} must "
+                     "have one shape, with a multiple of 3 features")
+
+  def angles(frames):
+    euler = rotations.expmap_to_euler(frames.reshape(frames.shape[:-1] + (-1, 3)))
+    euler = euler.reshape(frames.shape).copy()
+    euler[..., :NUM_ROOT_DIMS] = 0.0
+    return euler
+
+  return np.linalg.norm(angles(predicted) - angles(target), axis=-1)
+
+
+def zero_velocity(observed, num_frames):
+  """The baseline forecast [W, num_frames, F]: the last observed frame, repeated."""
+  observed = np.asarray(observed)
+  return np.repeat(observed[:, -1:], num_frames, axis=1)
+
+
+def score(forecast, clips_by_action, num_windows=8, num_observed=NUM_OBSERVED,
+          num_target=NUM_TARGET, seed=SEED):
+  """Runs the protocol for a forecaster over each action's first clip.
+
+  Args:
+    forecast: (observed [W, num_observed, F], num_target) -> predictions [W, num_target, F].
+    clips_by_action: {action: [clips [T, F]]}, downsampled.
+  Returns:
+    {action: {"mean": [error at each HORIZON_FRAMES], "std": [over windows],
+              "num_windows": W, "num_frames": T}}.
+  """
+  results = {}
+  for action, clips in clips_by_action.items():
+    observed, target = windows(clips[0], num_windows, num_observed, num_target, seed)
+    predicted = np.asarray(forecast(observed, num_target))
+    if predicted.shape != target.shape:
+      raise ValueError(f"{action}: the forecast has shape {list(predicted.shape)}, expected "
+                       f"{list(target.shape)}")
+    errors = euler_error(predicted, target)[:, list(HORIZON_FRAMES)]
+    results[action] = {"mean": [round(float(v), 4) for v in errors.mean(axis=0)],
+                       "std": [round(float(v), 4) for v in errors.std(axis=0)],
+                       "num_windows": int(num_windows), "num_frames": int(len(clips[0]))}
+  return results
+
+
+def format_table(results_by_method):
+  """Markdown rows: action | method | error at each horizon (ms)."""
+  header = "| action | method | " + " | ".join(f"{ms} ms" for ms in HORIZON_MS) + " |"
+  lines = [header, "|" + "---|" * (len(HORIZON_MS) + 2)]
+  for method, results in results_by_method.items():
+    for action, result in results.items():
+      cells = [f"{mean:.3f}" if result["num_windows"] <= 8 else f"{mean:.3f} ± {std:.3f}"
+               for mean, std in zip(result["mean"], result["std"])]
+      lines.append(f"| {action} | {method} | " + " | ".join(cells) + " |")
+  return "\n".join(lines)
