@@ -11,7 +11,8 @@ from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow fi
 from absl import app
 from absl import flags
 
-_DATA = flags.DEFINE_string("data", None, "cmu:ROOT (ROOT/test/ACTION/*.txt) or h36m:ROOT (ROOT/S5).")
+_DATA = flags.DEFINE_string("data", None,
+                            "cmu:ROOT (ROOT/test/ACTION/*.txt), the CMU-Mocap benchmark.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file for the results.")
 flags.mark_flags_as_required(["data"])
 

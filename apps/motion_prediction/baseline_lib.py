@@ -6,7 +6,7 @@ from tfgen.utils import atomic
 
 
 def run(data, num_windows=(8, 256), output=None):
-  """Scores zero velocity on `data` (cmu:ROOT or h36m:ROOT); returns (results, markdown table).
+  """Scores zero velocity on `data` (cmu:ROOT); returns (results, markdown table).
 
   results: {f"{n} windows": benchmark.score(...)} for each n in num_windows;
   written as JSON to `output` when given.

@@ -1,4 +1,4 @@
-"""The CMU-Mocap / H3.6M short-term prediction benchmark: windows, Euler-angle error, zero velocity.
+"""The CMU-Mocap short-term prediction benchmark: windows, Euler-angle error, zero velocity.
 
 The protocol of convSeq2Seq (Li et al. 2018) and LTD (Mao et al. 2019) on CMU-Mocap:
 
@@ -14,7 +14,12 @@ The protocol of convSeq2Seq (Li et al. 2018) and LTD (Mao et al. 2019) on CMU-Mo
 
 The zero-velocity baseline repeats the last observed frame. Eight windows make
 the published numbers noisy; `num_windows=256` (the same seed) gives the
-protocol with its spread, the standard deviation over windows.
+protocol with its spread, the standard deviation over windows (starts are
+drawn with replacement, so a short clip repeats windows: the 82-frame running
+test clip has only 7 distinct starts).
+
+Horizons are labelled in ms as the published tables do: 40 ms a downsampled
+frame (frame 1 = 80 ms), whatever the capture rate.
 """
 
 import numpy as np
@@ -32,17 +37,32 @@ NUM_ROOT_DIMS = 6  # Root position (3) and root rotation (3): not scored.
 
 def window_starts(num_frames, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGET,
                   seed=SEED):
-  """The benchmark's window starts in a clip of `num_frames` (downsampled) frames."""
+  """The benchmark's window starts in one clip.
+
+  Args:
+    num_frames: T, the clip's length after downsampling.
+    num_windows: W >= 1 draws of randint(0, T - num_observed - num_target).
+  Returns:
+    int [W].
+  """
   total = num_observed + num_target
+  if num_windows < 1:
+    raise ValueError(f"num_windows must be >= 1, got {num_windows}")
   if num_frames <= total:
-    raise DataError(f"a clip of {num_frames} frames is too short for {num_observed} observed + "
-                    f"{num_target} predicted frames")
+    raise DataError(f"a clip of {num_frames} frames is too short: {num_observed} observed + "
+                    f"{num_target} predicted frames need more than {total}")
   rng = np.random.RandomState(seed)
   return np.array([rng.randint(0, num_frames - total) for _ in range(num_windows)])
 
 
 def windows(clip, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGET, seed=SEED):
-  """(observed [W, num_observed, F], target [W, num_target, F]) of one clip [T, F]."""
+  """The benchmark's windows of one clip.
+
+  Args:
+    clip: [T, F] frames, downsampled.
+  Returns:
+    (observed [W, num_observed, F], target [W, num_target, F]).
+  """
   clip = np.asarray(clip)
   starts = window_starts(len(clip), num_windows, num_observed, num_target, seed)
   cut = np.stack([clip[start:start + num_observed + num_target] for start in starts])
@@ -50,7 +70,13 @@ def windows(clip, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGE
 
 
 def euler_error(predicted, target):
-  """Per-frame Euler-angle error [..., time] of expmap frames [..., time, F] (F a multiple of 3)."""
+  """Per-frame Euler-angle error, the root's 6 dimensions not counted.
+
+  Args:
+    predicted, target: expmap frames [..., time, F], F a multiple of 3.
+  Returns:
+    [..., time]: the L2 norm over the Euler angles of each frame.
+  """
   predicted, target = np.asarray(predicted, np.float64), np.asarray(target, np.float64)
   if predicted.shape != target.shape or predicted.shape[-1] % 3:
     raise ValueError(f"predicted {list(predicted.shape)} and target {list(target.shape)} must "
@@ -66,8 +92,17 @@ def euler_error(predicted, target):
 
 
 def zero_velocity(observed, num_frames):
-  """The baseline forecast [W, num_frames, F]: the last observed frame, repeated."""
+  """The baseline forecast: the last observed frame, repeated.
+
+  Args:
+    observed: [W, time, F].
+    num_frames: frames to forecast.
+  Returns:
+    [W, num_frames, F].
+  """
   observed = np.asarray(observed)
+  if observed.ndim != 3:
+    raise ValueError(f"observed must be [windows, time, features], got {list(observed.shape)}")
   return np.repeat(observed[:, -1:], num_frames, axis=1)
 
 
@@ -77,11 +112,15 @@ def score(forecast, clips_by_action, num_windows=8, num_observed=NUM_OBSERVED,
 
   Args:
     forecast: (observed [W, num_observed, F], num_target) -> predictions [W, num_target, F].
-    clips_by_action: {action: [clips [T, F]]}, downsampled.
+    clips_by_action: {action: [clips [T, F]]}, downsampled; the first clip of
+      each action is scored (CMU-Mocap's one test file, <action>_1.txt).
   Returns:
     {action: {"mean": [error at each HORIZON_FRAMES], "std": [over windows],
               "num_windows": W, "num_frames": T}}.
   """
+  if num_target <= max(HORIZON_FRAMES):
+    raise ValueError(f"num_target must exceed the last horizon frame {max(HORIZON_FRAMES)}, "
+                     f"got {num_target}")
   results = {}
   for action, clips in clips_by_action.items():
     observed, target = windows(clips[0], num_windows, num_observed, num_target, seed)
@@ -90,19 +129,24 @@ def score(forecast, clips_by_action, num_windows=8, num_observed=NUM_OBSERVED,
       raise ValueError(f"{action}: the forecast has shape {list(predicted.shape)}, expected "
                        f"{list(target.shape)}")
     errors = euler_error(predicted, target)[:, list(HORIZON_FRAMES)]
-    results[action] = {"mean": [round(float(v), 4) for v in errors.mean(axis=0)],
-                       "std": [round(float(v), 4) for v in errors.std(axis=0)],
+    results[action] = {"mean": errors.mean(axis=0).tolist(), "std": errors.std(axis=0).tolist(),
                        "num_windows": int(num_windows), "num_frames": int(len(clips[0]))}
   return results
 
 
-def format_table(results_by_method):
-  """Markdown rows: action | method | error at each horizon (ms)."""
+def format_table(results_by_method, show_spread=True):
+  """Markdown rows: action | method | error at each horizon, 3 decimals.
+
+  Args:
+    results_by_method: {method name: the results of `score`}.
+    show_spread: add "± std over windows" where a row has more than 8 windows.
+  """
   header = "| action | method | " + " | ".join(f"{ms} ms" for ms in HORIZON_MS) + " |"
   lines = [header, "|" + "---|" * (len(HORIZON_MS) + 2)]
   for method, results in results_by_method.items():
     for action, result in results.items():
-      cells = [f"{mean:.3f}" if result["num_windows"] <= 8 else f"{mean:.3f} ± {std:.3f}"
+      spread = show_spread and result["num_windows"] > 8
+      cells = [f"{mean:.3f} ± {std:.3f}" if spread else f"{mean:.3f}"
                for mean, std in zip(result["mean"], result["std"])]
       lines.append(f"| {action} | {method} | " + " | ".join(cells) + " |")
   return "\n".join(lines)

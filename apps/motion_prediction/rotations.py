@@ -28,12 +28,18 @@ def _check_last(array, shape, name):
 
 
 def skew(vectors):
-  """[..., 3] -> [..., 3, 3]: the matrices [v]_x with [v]_x u = v x u."""
-  x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
-  zero = np.zeros_like(x)
-  return np.stack([np.stack([zero, -z, y], -1),
-                   np.stack([z, zero, -x], -1),
-                   np.stack([-y, x, zero], -1)], -2)
+  """Cross-product matrices: [v]_x u = v x u.
+
+  Args:
+    vectors: [..., 3].
+  Returns:
+    [..., 3, 3].
+  """
+  first, second, third = vectors[..., 0], vectors[..., 1], vectors[..., 2]
+  zero = np.zeros_like(first)
+  return np.stack([np.stack([zero, -third, second], -1),
+                   np.stack([third, zero, -first], -1),
+                   np.stack([-second, first, zero], -1)], -2)
 
 
 def expmap_to_rotmat(expmaps):
@@ -49,17 +55,21 @@ def expmap_to_rotmat(expmaps):
 def rotmat_to_expmap(rotmats):
   """Rotation matrices [..., 3, 3] -> exponential maps [..., 3] with angle in [0, pi].
 
-  Near pi, where sin(theta) vanishes, the axis comes from the symmetric part
-  (R + I) / 2 = a a^T instead, with its sign taken from the antisymmetric part.
+  theta = atan2(sin, cos) from the antisymmetric part (2 sin(theta) a) and the
+  trace; near pi, where sin(theta) vanishes, the axis a comes from the symmetric
+  part (R + R^T) / 2 = cos I + (1 - cos) a a^T, its sign from the antisymmetric part.
   """
   rotmats = _check_last(rotmats, (3, 3), "rotmats")
-  cos = np.clip((np.trace(rotmats, axis1=-2, axis2=-1) - 1.0) / 2.0, -1.0, 1.0)
-  theta = np.arccos(cos)
   antisymmetric = np.stack([rotmats[..., 2, 1] - rotmats[..., 1, 2],
                             rotmats[..., 0, 2] - rotmats[..., 2, 0],
                             rotmats[..., 1, 0] - rotmats[..., 0, 1]], -1)  # 2 sin(theta) a.
-  sin = np.sin(theta)
-  generic = antisymmetric * (theta / np.maximum(2.0 * sin, _SMALL_ANGLE))[..., None]
+  sin = np.linalg.norm(antisymmetric, axis=-1) / 2.0
+  cos = (np.trace(rotmats, axis1=-2, axis2=-1) - 1.0) / 2.0
+  theta = np.arctan2(sin, cos)  # Accurate at every angle, unlike arccos near 0 and pi.
+  # theta / (2 sin theta), with its series 1/2 + theta^2 / 12 where sin theta is tiny.
+  small = theta < 1e-4
+  factor = np.where(small, 0.5 + theta**2 / 12.0, theta / (2.0 * np.where(small, 1.0, sin)))
+  generic = antisymmetric * factor[..., None]
   # Near pi: (R + R^T) / 2 = cos I + (1 - cos) a a^T; a is the column of a a^T with
   # the largest diagonal entry, normalized.
   outer = (rotmats + np.swapaxes(rotmats, -1, -2)) / 2.0 - cos[..., None, None] * np.eye(3)
@@ -76,7 +86,7 @@ def rotmat_to_euler(rotmats):
   """Rotation matrices [..., 3, 3] -> the benchmarks' Euler angles [..., 3] (E1, E2, E3).
 
   With R = R[row, col]: E2 = -asin(R02), E1 = atan2(R12, R22), E3 = atan2(R01, R00);
-  at gimbal lock (R02 = +-1) E3 = 0 and E1 absorbs the whole remaining angle, as in
+  at gimbal lock (R02 = +-1) E2 = -+pi/2, E3 = 0 and E1 = atan2(R01, R02), as in
   the SRNN / Martinez et al. code every published CMU-Mocap number uses. (That
   branch reads E1 from R01 and R02, which drops the rotation about the locked
   axis; it is kept so that errors match the published ones, and exact +-1 does
