@@ -14,6 +14,7 @@ Reference: the BVH format as Biovision defined it (M. Meredith and S. Maddock,
 
 import dataclasses
 import os
+import re
 
 import numpy as np
 from scipy.spatial.transform import Rotation
@@ -76,7 +77,11 @@ class BVH:
     return positions
 
   def to_expmap(self):
-    """float32 [T, 3 + 3 R]: the root position, then an expmap for each of the R rotating joints."""
+    """float32 [T, 3 + 3 R]: the root's position channels, then an expmap per rotating joint.
+
+    The root's position is its channels alone (its OFFSET, usually 0, is in
+    `offsets`); R counts the joints with rotation channels, in file order.
+    """
     local = self.local_rotations()
     rotating = [joint for joint, names in enumerate(self.channels)
                 if any(name in _ROTATIONS for name in names)]
@@ -84,7 +89,11 @@ class BVH:
     return np.concatenate([self.root_positions(), expmaps], axis=1).astype(np.float32)
 
   def forward_kinematics(self):
-    """float64 [T, J, 3]: every joint's position, end sites included."""
+    """float64 [T, J, 3]: every joint's position, end sites included.
+
+    The root is at its OFFSET plus its position channels; every other joint at
+    its parent's position plus the parent's global rotation times its OFFSET.
+    """
     local = self.local_rotations()
     num_frames, num_joints = local.shape[:2]
     positions = np.zeros((num_frames, num_joints, 3))
@@ -100,115 +109,160 @@ class BVH:
     return positions
 
 
-def _numbers(fields, count, path, number, what):
+def _parse_floats(fields, count, path, line_number, what):
+  """`count` finite floats from text fields, or a DataError naming the line."""
   if len(fields) != count:
-    raise DataError(f"{path}, line {number}: {what} needs {count} numbers, got {len(fields)}")
+    raise DataError(f"{path}, line {line_number}: {what} needs {count} numbers, got {len(fields)}")
   try:
     values = [float(field) for field in fields]
   except ValueError:
-    raise DataError(f"{path}, line {number}: {what} holds a value that is not a number") from None
+    raise DataError(
+        f"{path}, line {line_number}: {what} holds a value that is not a number") from None
   if not np.all(np.isfinite(values)):
-    raise DataError(f"{path}, line {number}: {what} holds NaN or inf")
+    raise DataError(f"{path}, line {line_number}: {what} holds NaN or inf")
   return values
 
 
+def _check_channels(fields, is_root, is_end_site, path, line_number):
+  """The channel names of a CHANNELS line, checked."""
+  where = f"{path}, line {line_number}"
+  if is_end_site:
+    raise DataError(f"{where}: an End Site has no CHANNELS")
+  try:
+    count = int(fields[1])
+  except (IndexError, ValueError):
+    raise DataError(f"{where}: CHANNELS needs a count") from None
+  listed = fields[2:]
+  if len(listed) != count:
+    raise DataError(f"{where}: CHANNELS {count} lists {len(listed)} channels")
+  unknown = [name for name in listed if name not in _POSITIONS + _ROTATIONS]
+  if unknown:
+    raise DataError(f"{where}: unknown channel {unknown[0]!r}")
+  if len(set(listed)) != len(listed):
+    raise DataError(f"{where}: a channel is listed twice")
+  if not is_root and any(name in _POSITIONS for name in listed):
+    raise DataError(f"{where}: position channels on a joint other than the root are not "
+                    "supported")
+  return listed
+
+
 def read_bvh(path):
-  """Parses a BVH file (LF or CRLF); any malformed content raises DataError naming its line."""
+  """Parses a BVH file.
+
+  Args:
+    path: a .bvh file, LF, CRLF or CR line endings, UTF-8 (a BOM is allowed).
+  Returns:
+    A `BVH`.
+  Raises:
+    DataError: naming the line of any malformed content.
+  """
   if not os.path.isfile(path):
     raise DataError(f"{path}: no such BVH file")
   with open(path, "rb") as handle:
     try:
-      lines = handle.read().decode("utf-8").splitlines()
+      text = handle.read().decode("utf-8-sig")
     except UnicodeDecodeError:
       raise DataError(f"{path}: not a text file") from None
-  names, parents, offsets, channels, stack = [], [], [], [], []
-  pending = None  # The joint whose "{" comes next.
-  number, started = 0, False
-  for number, raw in enumerate(lines, start=1):
+  lines = re.split(r"\r\n|\r|\n", text)
+  names, parents, offsets, channels, open_joints = [], [], [], [], []
+  pending = None  # The joint whose "{" must come next.
+  line_number, started = 0, False
+  for line_number, raw in enumerate(lines, start=1):
     fields = raw.split()
     if not fields:
       continue
-    keyword = fields[0]
+    keyword, where = fields[0], f"{path}, line {line_number}"
     if not started:
       if keyword != "HIERARCHY":
-        raise DataError(f"{path}, line {number}: a BVH file starts with HIERARCHY, got {keyword!r}")
+        raise DataError(f"{where}: a BVH file starts with HIERARCHY, got {keyword!r}")
       started = True
       continue
+    if pending is not None and keyword != "{":
+      raise DataError(f"{where}: expected '{{' after {names[pending]!r}, got {keyword!r}")
     if keyword in ("ROOT", "JOINT") or (keyword == "End" and fields[1:2] == ["Site"]):
       if keyword == "ROOT" and names:
-        raise DataError(f"{path}, line {number}: a second ROOT")
-      if keyword != "ROOT" and not stack:
-        raise DataError(f"{path}, line {number}: {keyword} outside a joint")
-      parent = stack[-1] if stack else -1
+        raise DataError(f"{where}: a second ROOT")
+      if keyword != "ROOT" and not open_joints:
+        raise DataError(f"{where}: {keyword} outside a joint")
+      if keyword != "ROOT" and channels[open_joints[-1]] is None:
+        raise DataError(f"{where}: an End Site has no child joints")
+      parent = open_joints[-1] if open_joints else -1
       name = f"{names[parent]}_end" if keyword == "End" else " ".join(fields[1:])
       if not name:
-        raise DataError(f"{path}, line {number}: {keyword} without a name")
+        raise DataError(f"{where}: {keyword} without a name")
+      if name in names:
+        raise DataError(f"{where}: a second joint named {name!r}")
       names.append(name)
       parents.append(parent)
       offsets.append(None)
-      channels.append([])
+      channels.append(None if keyword == "End" else [])  # None marks an End Site.
       pending = len(names) - 1
     elif keyword == "{":
       if pending is None:
-        raise DataError(f"{path}, line {number}: '{{' without a joint before it")
-      stack.append(pending)
+        raise DataError(f"{where}: '{{' without a joint before it")
+      open_joints.append(pending)
       pending = None
     elif keyword == "}":
-      if not stack:
-        raise DataError(f"{path}, line {number}: '}}' closes nothing")
-      joint = stack.pop()
+      if not open_joints:
+        raise DataError(f"{where}: '}}' closes nothing")
+      joint = open_joints.pop()
       if offsets[joint] is None:
-        raise DataError(f"{path}, line {number}: joint {names[joint]!r} has no OFFSET")
+        raise DataError(f"{where}: joint {names[joint]!r} has no OFFSET")
     elif keyword == "OFFSET":
-      if not stack:
-        raise DataError(f"{path}, line {number}: OFFSET outside a joint")
-      offsets[stack[-1]] = _numbers(fields[1:], 3, path, number, "OFFSET")
+      if not open_joints:
+        raise DataError(f"{where}: OFFSET outside a joint")
+      offsets[open_joints[-1]] = _parse_floats(fields[1:], 3, path, line_number, "OFFSET")
     elif keyword == "CHANNELS":
-      if not stack:
-        raise DataError(f"{path}, line {number}: CHANNELS outside a joint")
-      try:
-        count = int(fields[1])
-      except (IndexError, ValueError):
-        raise DataError(f"{path}, line {number}: CHANNELS needs a count") from None
-      listed = fields[2:]
-      if len(listed) != count:
-        raise DataError(f"{path}, line {number}: CHANNELS {count} lists {len(listed)} channels")
-      unknown = [name for name in listed if name not in _POSITIONS + _ROTATIONS]
-      if unknown:
-        raise DataError(f"{path}, line {number}: unknown channel {unknown[0]!r}")
-      channels[stack[-1]] = listed
+      if not open_joints:
+        raise DataError(f"{where}: CHANNELS outside a joint")
+      joint = open_joints[-1]
+      channels[joint] = _check_channels(fields, parents[joint] < 0, channels[joint] is None,
+                                        path, line_number)
     elif keyword == "MOTION":
       break
     else:
-      raise DataError(f"{path}, line {number}: unexpected {keyword!r} in the HIERARCHY")
+      raise DataError(f"{where}: unexpected {keyword!r} in the HIERARCHY")
   else:
     raise DataError(f"{path}: no MOTION section")
-  if stack or not names:
-    raise DataError(f"{path}, line {number}: MOTION before the HIERARCHY is closed")
-  frames, frame_time = _read_motion(path, lines, number, sum(len(c) for c in channels))
-  return BVH(names, parents, np.asarray(offsets, np.float64), channels, frames, frame_time)
+  if open_joints or pending is not None or not names:
+    raise DataError(f"{path}, line {line_number}: MOTION before the HIERARCHY is closed")
+  channels = [joint_channels or [] for joint_channels in channels]
+  values, frame_time = _read_motion(path, lines, line_number,
+                                    sum(len(joint_channels) for joint_channels in channels))
+  return BVH(names, parents, np.asarray(offsets, np.float64), channels, values, frame_time)
 
 
-def _read_motion(path, lines, motion_line, num_channels):
-  """(frames [T, C], frame time) from the lines after MOTION."""
-  header = {}
-  frames = []
-  for number in range(motion_line + 1, len(lines) + 1):
-    text = lines[number - 1].strip()
+def _read_motion(path, lines, motion_line_number, num_channels):
+  """The MOTION section.
+
+  Args:
+    path: for messages.
+    lines: every line of the file.
+    motion_line_number: the line of the MOTION keyword (1-based).
+    num_channels: C, the HIERARCHY's channel count.
+  Returns:
+    (channel values float64 [T, C], seconds a frame).
+  """
+  header, values = {}, []
+  for line_number in range(motion_line_number + 1, len(lines) + 1):
+    text = lines[line_number - 1].strip()
     if not text:
       continue
+    where = f"{path}, line {line_number}"
     if len(header) < 2:
       key, _, value = text.partition(":")
-      if key not in ("Frames", "Frame Time"):
-        raise DataError(f"{path}, line {number}: expected 'Frames:' and 'Frame Time:', "
-                        f"got {text!r}")
-      header[key] = _numbers(value.split(), 1, path, number, key)[0]
+      if key not in ("Frames", "Frame Time") or key in header:
+        raise DataError(f"{where}: expected 'Frames:' and 'Frame Time:' once each, got {text!r}")
+      number = _parse_floats(value.split(), 1, path, line_number, key)[0]
+      if key == "Frames" and (number != int(number) or number < 1):
+        raise DataError(f"{where}: Frames must be a whole number >= 1, got {value.strip()}")
+      if key == "Frame Time" and number <= 0:
+        raise DataError(f"{where}: Frame Time must be > 0, got {value.strip()}")
+      header[key] = number
       continue
-    frames.append(_numbers(text.split(), num_channels, path, number, "a frame"))
+    values.append(_parse_floats(text.split(), num_channels, path, line_number, "a frame"))
   if len(header) < 2:
     raise DataError(f"{path}: the MOTION section lacks 'Frames:' or 'Frame Time:'")
-  if len(frames) != int(header["Frames"]):
-    raise DataError(f"{path}: 'Frames: {int(header['Frames'])}' but {len(frames)} frame lines")
-  if not frames:
-    raise DataError(f"{path}: no frames")
-  return np.asarray(frames, np.float64), float(header["Frame Time"])
+  if len(values) != int(header["Frames"]):
+    raise DataError(f"{path}: 'Frames: {int(header['Frames'])}' but {len(values)} frame lines")
+  return np.asarray(values, np.float64), float(header["Frame Time"])

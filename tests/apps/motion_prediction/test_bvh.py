@@ -67,6 +67,17 @@ def test_rotations_compose_in_the_listed_order(tmp_path):
   np.testing.assert_allclose(positions[0, 1], [1 - 1, 2, 3], atol=1e-12)
 
 
+def test_forward_kinematics_chains_global_rotations_from_the_root_offset(tmp_path):
+  # Root at OFFSET (1, 0, 0), turned Z 90; the spine turned X 90 on top of that:
+  # spine = (1, 0, 0) + Rz (0, 1, 0) = (0, 0, 0); end = spine + Rz Rx (0, 2, 0) = (0, 0, 2).
+  text = TWO_JOINTS.replace("OFFSET 0 0 0", "OFFSET 1 0 0", 1)
+  path = write(tmp_path, "Zrotation Xrotation Yrotation", "0 0 0 90 0 0 0 0 90\n0 0 0 0 0 0 0 0 0",
+               text=text)
+  positions = bvh.read_bvh(path).forward_kinematics()
+  np.testing.assert_allclose(positions[0], [[1, 0, 0], [0, 0, 0], [0, 0, 2]], atol=1e-12)
+  np.testing.assert_allclose(positions[1], [[1, 0, 0], [1, 1, 0], [1, 3, 0]], atol=1e-12)
+
+
 def test_expmaps_are_the_channel_rotations(tmp_path):
   expmaps = bvh.read_bvh(write(tmp_path)).to_expmap()
   np.testing.assert_allclose(expmaps[0, :3], [1, 2, 3])
@@ -75,10 +86,13 @@ def test_expmaps_are_the_channel_rotations(tmp_path):
   np.testing.assert_allclose(expmaps[1], 0.0, atol=1e-7)
 
 
-def test_crlf_and_lf_read_the_same(tmp_path):
-  lf = bvh.read_bvh(write(tmp_path)).frames
-  (tmp_path / "crlf").mkdir()
-  np.testing.assert_array_equal(bvh.read_bvh(write(tmp_path / "crlf", newline="\r\n")).frames, lf)
+@pytest.mark.parametrize("newline, prefix", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff"),
+                                             ("\t \n\n", "")])
+def test_line_endings_a_bom_tabs_and_blank_lines_read_the_same(tmp_path, newline, prefix):
+  expected = bvh.read_bvh(write(tmp_path)).frames
+  (tmp_path / "other").mkdir()
+  path = write(tmp_path / "other", newline=newline, text=prefix + TWO_JOINTS)
+  np.testing.assert_array_equal(bvh.read_bvh(path).frames, expected)
 
 
 @pytest.mark.parametrize("frames, message", [
@@ -104,5 +118,23 @@ def test_bad_hierarchies_name_their_line(tmp_path):
     bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace("OFFSET 0 1 0", "OFFSET 0 1")))
   with pytest.raises(DataError, match=r"line 1: a BVH file starts with HIERARCHY, got 'ROOT'"):
     bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace("HIERARCHY\n", "")))
+  with pytest.raises(DataError, match=r"line 7: expected '\{' after 'Spine', got 'OFFSET'"):
+    bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace("  {\n    OFFSET 0 1 0",
+                                                         "    OFFSET 0 1 0")))
+  with pytest.raises(DataError, match=r"line 5: a channel is listed twice"):
+    bvh.read_bvh(write(tmp_path, rotations="Zrotation Zrotation Xrotation"))
+  with pytest.raises(DataError, match=r"line 9: position channels on a joint other than the root"):
+    bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace(
+        "CHANNELS 3 Zrotation Yrotation Xrotation", "CHANNELS 3 Xposition Yrotation Xrotation")))
+  with pytest.raises(DataError, match=r"line 13: an End Site has no CHANNELS"):
+    bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace(
+        "OFFSET 0 2 0", "OFFSET 0 2 0\n      CHANNELS 1 Xrotation")))
+  for header, message in (("Frames: 2.5", "Frames must be a whole number >= 1, got 2.5"),
+                          ("Frame Time: 0", "Frame Time must be > 0, got 0"),
+                          ("Frames: 2\nFrames: 2",
+                           "expected 'Frames:' and 'Frame Time:' once each")):
+    old = "Frames: 2" if header.startswith("Frames") else "Frame Time: 0.04"
+    with pytest.raises(DataError, match=message):
+      bvh.read_bvh(write(tmp_path, text=TWO_JOINTS.replace(old, header, 1)))
   with pytest.raises(DataError, match="no such BVH file"):
     bvh.read_bvh(str(tmp_path / "absent.bvh"))
