@@ -68,11 +68,17 @@ def downsample(clip, factor=2):
   return clip[::factor]
 
 
-def cmu_files(root, split, action):
-  """The sorted .txt files of one action of a CMU-Mocap split."""
-  folder = os.path.join(root, split, action)
+def _cmu_folder(*parts):
+  """os.path.join(*parts), or a DataError describing the CMU-Mocap layout."""
+  folder = os.path.join(*parts)
   if not os.path.isdir(folder):
     raise DataError(f"{folder}: no such folder; CMU-Mocap data is ROOT/{{train,test}}/ACTION/*.txt")
+  return folder
+
+
+def cmu_files(root, split, action):
+  """The sorted .txt files of one action of a CMU-Mocap split."""
+  folder = _cmu_folder(root, split, action)
   names = sorted(name for name in os.listdir(folder) if name.endswith(".txt"))
   if not names:
     raise DataError(f"{folder}: no .txt motion files")
@@ -81,9 +87,7 @@ def cmu_files(root, split, action):
 
 def cmu_actions(root, split="test"):
   """The actions present under ROOT/split, in the benchmark's order (others after, sorted)."""
-  folder = os.path.join(root, split)
-  if not os.path.isdir(folder):
-    raise DataError(f"{folder}: no such folder; CMU-Mocap data is ROOT/{{train,test}}/ACTION/*.txt")
+  folder = _cmu_folder(root, split)
   present = {name for name in os.listdir(folder) if os.path.isdir(os.path.join(folder, name))}
   known = [action for action in CMU_ACTIONS if action in present]
   return known + sorted(present - set(CMU_ACTIONS))
