@@ -11,6 +11,9 @@ import time
 
 import numpy as np
 
+from apps.motion_prediction import evaluate_lib as motion_evaluate_lib
+from apps.motion_prediction import forecast_lib as motion_forecast_lib
+from apps.motion_prediction import train_lib as motion_train_lib
 from apps.style_transfer import train_lib as style_train_lib
 from apps.text_generation import generate_lib
 from apps.text_generation import train_lib as text_train_lib
@@ -352,9 +355,53 @@ Reproduce: `python -m tfgen.train --config=tfgen/configs/dcgan_digits.py --workd
 """
 
 
+def motion_section(demo):
+  """The motion-prediction app on the synthetic walker: a small mixture density GRU."""
+  run_dir = demo.run_dir("motion_walker")
+  overrides = ({"training.num_epochs": demo.num_epochs, "training.steps_per_epoch": 10}
+               if demo.num_epochs else {})
+  started = time.time()
+  train_fresh_if_stale(lambda: motion_train_lib.train("synthetic", "mdn", run_dir, overrides,
+                                                      verbose=2, small=True), run_dir)
+  minutes = (time.time() - started) / 60.0
+  results, _ = motion_evaluate_lib.evaluate(run_dir, num_windows=(8,))
+  ours, baseline = results["ours"]["8 windows"], results["zero_velocity"]["8 windows"]
+  rows = []
+  for action in ours:
+    for method, result in (("mixture density GRU", ours), ("zero velocity", baseline)):
+      rows.append(f"| {action} | {method} | "
+                  + " | ".join(f"{value:.3f}" for value in result[action]["mean"]) + " |")
+  forecast = motion_forecast_lib.forecast(run_dir, "synthetic:200:walking",
+                                          os.path.join(demo.workdir, "motion_walker_futures.gif"),
+                                          num_samples=3, seed=0)
+  del forecast
+  return f"""## Motion prediction: a mixture density GRU on the synthetic walker
+
+`apps/motion_prediction` (`--model=mdn --small`, {minutes:.1f} minutes): a GRU
+reads 50 frames (2 s) of a procedural walker or runner and forecasts 25. Its
+head is a 5-component mixture of diagonal Gaussians over the next frame, so it
+can draw several futures. Euler-angle error (the CMU-Mocap benchmark's
+measure) of its mean rollout on 8 windows of a held-out clip of each gait,
+beside repeating the last frame:
+
+| action | method | 80 ms | 160 ms | 320 ms | 400 ms | 560 ms | 1000 ms |
+|---|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
+
+Three drawn futures (colours) beside the truth (black); the animation is
+[motion_walker_futures.gif](motion_walker_futures.gif):
+
+![futures](motion_walker_futures.png)
+
+Reproduce: `python -m apps.motion_prediction.train --model=mdn --small --workdir={run_dir}`,
+`python -m apps.motion_prediction.evaluate --workdir={run_dir}`, and
+`python -m apps.motion_prediction.forecast --workdir={run_dir} --input=synthetic:200:walking --num_samples=3 --output=futures.gif`.
+"""
+
+
 # The report's sections, in order; each takes the `Demo` and returns Markdown.
 SECTIONS = (fully_visible_section, pixel_cnn_section, double_counting_section, text_section,
-            latent_section, adversarial_section)
+            latent_section, adversarial_section, motion_section)
 
 
 def run(workdir, num_epochs=None, sections=SECTIONS):

@@ -23,6 +23,9 @@ def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
   for picture in ("vae_digits_manifold.png", "vae_digits_latent_scatter.png", "cvae_digits_classes.png",
                   "conditional_dcgan_digits_classes.png", "style_photos_translations.png"):
     assert picture in text
+  assert len(re.findall(r"^\| (walking|running) \| (mixture density GRU|zero velocity) \|"
+                        r"( \d+\.\d{3} \|){6}$", text, flags=re.MULTILINE)) == 4
+  assert (tmp_path / "motion_walker_futures.gif").stat().st_size > 0
   quality = re.findall(r"^\| (DCGAN|conditional DCGAN \(given labels\)|VAE \(2-D latent\)) \| "
                        r"(\d+\.\d\d) \| (\d+\.\d\d) \|", text, flags=re.MULTILINE)
   assert len(quality) == 3 and all(float(fd) > 0 and 1 <= float(score) <= 10

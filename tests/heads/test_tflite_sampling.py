@@ -14,6 +14,8 @@ CASES = [
     (heads.DiscretizedLogisticMixture(num_components=2, num_bins=8, coupled_channels=3), (4, 20), 8),
     (heads.Normal(), (4, 2), None),
     (heads.GaussianMixture(3), (4, 9), None),
+    (heads.DiagonalGaussianMixture(3), (4, 3 + 2 * 3 * 5), None),
+    (heads.DiagonalGaussianMixture(1, fixed_scale=0.5), (4, 5), None),
 ]
 
 

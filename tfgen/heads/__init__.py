@@ -7,6 +7,7 @@ Every head has `params_size(event_shape)`, `params_shape(event_shape)`,
 
 from tfgen.heads.bernoulli import Bernoulli
 from tfgen.heads.categorical import Categorical
+from tfgen.heads.diagonal_gaussian_mixture import DiagonalGaussianMixture
 from tfgen.heads.discretized_logistic_mixture import DiscretizedLogisticMixture
 from tfgen.heads.gaussian_mixture import GaussianMixture
 from tfgen.heads.head import Head
@@ -18,6 +19,7 @@ _HEADS = {
     "discretized_logistic_mixture": DiscretizedLogisticMixture,
     "normal": Normal,
     "gaussian_mixture": GaussianMixture,
+    "diagonal_gaussian_mixture": DiagonalGaussianMixture,
 }
 
 
@@ -54,4 +56,4 @@ def get(name, num_values=None, **kwargs):
 
 
 __all__ = ["Head", "Bernoulli", "Categorical", "DiscretizedLogisticMixture", "Normal",
-           "GaussianMixture", "get"]
+           "GaussianMixture", "DiagonalGaussianMixture", "get"]

@@ -12,6 +12,7 @@ from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.pixel_cnn import PixelCNN
 from tfgen.models.autoregressive.pixel_cnn_plus_plus import PixelCNNPlusPlus
 from tfgen.models.autoregressive.pixel_rnn import PixelRNN
+from tfgen.models.autoregressive.residual_gru import ResidualGRU
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 from tfgen.models.flows.maf import MAF
@@ -30,6 +31,7 @@ MODELS = {
     "gated_pixel_cnn": GatedPixelCNN,
     "pixel_cnn_plus_plus": PixelCNNPlusPlus,
     "pixel_rnn": PixelRNN,
+    "residual_gru": ResidualGRU,
     "transformer_lm": TransformerLM,
     "wavenet": WaveNet,
     "autoencoder": Autoencoder,

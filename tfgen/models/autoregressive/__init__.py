@@ -9,8 +9,10 @@ from tfgen.models.autoregressive.nade import NADE
 from tfgen.models.autoregressive.pixel_cnn import PixelCNN
 from tfgen.models.autoregressive.pixel_cnn_plus_plus import PixelCNNPlusPlus
 from tfgen.models.autoregressive.pixel_rnn import PixelRNN
+from tfgen.models.autoregressive.residual_gru import ResidualGRU
 from tfgen.models.autoregressive.transformer_lm import TransformerLM
 from tfgen.models.autoregressive.wavenet import WaveNet
 
-__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "GatedPixelCNN", "MADE", "NADE", "PixelCNN", "PixelCNNPlusPlus", "PixelRNN", "TransformerLM",
+__all__ = ["AutoregressiveModel", "CharRNN", "FVSBN", "GatedPixelCNN", "MADE", "NADE", "PixelCNN", "PixelCNNPlusPlus", "PixelRNN", "ResidualGRU",
+           "TransformerLM",
            "WaveNet"]

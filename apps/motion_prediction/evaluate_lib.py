@@ -1,0 +1,68 @@
+"""Scores a trained motion model by the benchmark protocol, beside zero velocity in the same run."""
+
+import numpy as np
+
+from apps.motion_prediction import benchmark
+from apps.motion_prediction import motion_data
+from apps.motion_prediction.forecaster import Forecaster
+from tfgen.training.workdir import Workdir
+from tfgen.utils import atomic
+
+
+def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
+  """Runs the protocol (`benchmark`) on the test split; returns (results, markdown table).
+
+  Args:
+    workdir: a trained run of `apps.motion_prediction.train`.
+    data: the source to score on; None = the run's own (its config's data.source).
+    num_windows: window counts; each count is one protocol (8 is the published one).
+    output: a JSON file for the results; None = WORKDIR/benchmark.json.
+  Returns:
+    results: {"model": {f"{n} windows": score}, "zero_velocity": {...}, "nll_per_frame": ...,
+      "cpu_minutes": ...}; table: markdown rows of both.
+  """
+  forecaster, config = Forecaster.from_workdir(workdir)
+  source = data or config.data.source
+  test = motion_data.load(source, "test")
+  if test.num_values != forecaster.normalizer.num_features:
+    raise ValueError(f"{source} has frames of {test.num_values} values; {workdir} was trained on "
+                     f"{forecaster.normalizer.num_features}")
+  run_dir = Workdir(workdir)
+  trained_actions = list(run_dir.read_config()[1].class_names or ())
+  num_observed, num_target = int(config.data.num_observed), int(config.data.num_target)
+  results = {"workdir": workdir, "data": source, "model": config.app_model,
+             "horizons_ms": list(benchmark.HORIZON_MS), "ours": {}, "zero_velocity": {}}
+  for count in num_windows:
+    ours, baseline = {}, {}
+    for action, clips in test.clips.items():
+      forecast = forecaster
+      if forecaster.model.num_conditions:
+        if action not in trained_actions:
+          raise ValueError(f"{workdir} was trained on the actions {trained_actions}, not {action!r}")
+        forecast = forecaster.for_action(trained_actions.index(action))
+      ours.update(benchmark.score(forecast, {action: clips}, count, num_observed, num_target))
+      baseline.update(benchmark.score(benchmark.zero_velocity, {action: clips}, count,
+                                      num_observed, num_target))
+    results["ours"][f"{count} windows"] = ours
+    results["zero_velocity"][f"{count} windows"] = baseline
+  results["nll_per_frame"] = _nll(forecaster, test, num_observed, num_target, trained_actions)
+  results["cpu_minutes"] = round(run_dir.read_minutes()[1], 2)
+  rows = {}
+  for count in num_windows:
+    rows[f"{config.app_model}, {count} windows"] = results["ours"][f"{count} windows"]
+    rows[f"zero velocity, {count} windows"] = results["zero_velocity"][f"{count} windows"]
+  table = benchmark.format_table(rows)
+  atomic.write_json(output or f"{workdir}/benchmark.json", results)
+  return results, table
+
+
+def _nll(forecaster, test, num_observed, num_target, trained_actions):
+  """{action: nats a frame} on the 8 benchmark windows, teacher-forced, on normalised values."""
+  result = {}
+  for action, clips in test.clips.items():
+    observed, target = benchmark.windows(clips[0], 8, num_observed, num_target)
+    scorer = forecaster
+    if forecaster.model.num_conditions:
+      scorer = forecaster.for_action(trained_actions.index(action))
+    result[action] = scorer.nll_per_frame(np.concatenate([observed, target], axis=1))
+  return result

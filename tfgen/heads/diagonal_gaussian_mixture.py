@@ -1,0 +1,134 @@
+"""Mixture of diagonal Gaussians over a whole vector element (a mixture density network's output)."""
+
+import keras
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tfgen.heads import sampling
+from tfgen.heads.head import Head
+from tfgen.heads.normal import check_finite
+
+tfd = tfp.distributions
+
+
+@keras.saving.register_keras_serializable(package="tfgen")
+class DiagonalGaussianMixture(Head):
+  """One element is a D-vector (a pose, a frame): a K-component mixture of diagonal Gaussians.
+
+    p(x | params) = sum_k pi_k prod_d N(x_d; mu_kd, sigma_kd^2),
+    params = (logits_1..K, mu [K, D], raw_scale [K, D]),
+    pi = softmax(logits),  sigma = softplus(raw_scale) + min_scale
+
+  Unlike `GaussianMixture`, whose every scalar picks its own component, here
+  one component is chosen for the whole vector, so a draw is one coherent
+  pose. K = 1 has no logits. With `fixed_scale` the network emits no scales:
+  sigma = fixed_scale everywhere, and with K = 1 the loss -log p(x) is
+  ||x - mu||^2 / (2 fixed_scale^2) + const, point regression with a squared error.
+
+  Args:
+    num_components: K >= 1.
+    min_scale: lower bound on each learned sigma.
+    fixed_scale: None to learn the scales, or sigma > 0 for all of them.
+
+  Params: [batch..., *grid_shape, P] with P = (K if K > 1) + K D (+ K D learned scales).
+
+  Example:
+    head = DiagonalGaussianMixture(num_components=3)
+    head.params_shape((25, 4))      # (25, 27): 25 frames of 4 values
+    head.sample(tf.zeros([2, 25, 27]), seed=1)   # [2, 25, 4]
+
+  Reference: Bishop, "Mixture Density Networks", 1994.
+  """
+
+  element_ndims = 1
+
+  def __init__(self, num_components=1, min_scale=1e-3, fixed_scale=None):
+    num_components = int(num_components)
+    if num_components < 1:
+      raise ValueError(f"DiagonalGaussianMixture needs num_components >= 1, got {num_components}")
+    if min_scale <= 0:
+      raise ValueError(f"DiagonalGaussianMixture needs min_scale > 0, got {min_scale}")
+    if fixed_scale is not None and not fixed_scale > 0:
+      raise ValueError(f"fixed_scale must be None (learned) or > 0, got {fixed_scale}")
+    self.num_components = num_components
+    self.min_scale = float(min_scale)
+    self.fixed_scale = None if fixed_scale is None else float(fixed_scale)
+
+  @property
+  def _num_logits(self):
+    return self.num_components if self.num_components > 1 else 0
+
+  @property
+  def _blocks(self):
+    """Blocks of K x D values after the logits: means, and scales when learned."""
+    return 1 if self.fixed_scale is not None else 2
+
+  def params_per_element(self, element_shape=()):
+    if len(element_shape) != 1 or int(element_shape[0]) < 1:
+      raise ValueError(f"DiagonalGaussianMixture's element is one vector axis, got element "
+                       f"shape {tuple(element_shape)}")
+    return self._num_logits + self._blocks * self.num_components * int(element_shape[0])
+
+  def element_size(self, params):
+    """D, from the last axis of params."""
+    size = int(params.shape[-1]) - self._num_logits
+    if size <= 0 or size % (self._blocks * self.num_components):
+      raise ValueError(f"{int(params.shape[-1])} params per element do not fit {self!r}")
+    return size // (self._blocks * self.num_components)
+
+  def split_params(self, params):
+    """(logits [..., K], loc [..., K, D], scale [..., K, D]); logits are zeros when K = 1."""
+    params = tf.convert_to_tensor(params, tf.float32)
+    size, components = self.element_size(params), self.num_components
+    lead = tf.shape(params)[:-1]
+    if self._num_logits:
+      logits = params[..., :components]
+    else:
+      logits = tf.zeros(tf.concat([lead, [1]], 0))
+    rest = params[..., self._num_logits:]
+    shape = tf.concat([lead, [components, size]], 0)
+    loc = tf.reshape(rest[..., :components * size], shape)
+    if self.fixed_scale is not None:
+      scale = tf.fill(shape, self.fixed_scale)
+    else:
+      scale = tf.nn.softplus(tf.reshape(rest[..., components * size:], shape)) + self.min_scale
+    return logits, loc, scale
+
+  def shift_loc(self, params, offset):
+    """params with `offset` [..., D] added to every component's mean (residual predictions)."""
+    params = tf.convert_to_tensor(params, tf.float32)
+    size, components = self.element_size(params), self.num_components
+    tiled = tf.tile(tf.convert_to_tensor(offset, tf.float32), [1] * (params.shape.rank - 1)
+                    + [components])
+    start = self._num_logits
+    return tf.concat([params[..., :start], params[..., start:start + components * size] + tiled,
+                      params[..., start + components * size:]], axis=-1)
+
+  def _element_distribution(self, params):
+    logits, loc, scale = self.split_params(params)
+    if self.num_components == 1:
+      return tfd.Independent(tfd.Normal(loc[..., 0, :], scale[..., 0, :]), 1)
+    return tfd.MixtureSameFamily(
+        mixture_distribution=tfd.Categorical(logits=logits),
+        components_distribution=tfd.Independent(tfd.Normal(loc, scale), 1))
+
+  def mean(self, params):
+    """E[x | params] = sum_k pi_k mu_k: params.shape[:-1] + (D,)."""
+    logits, loc, _ = self.split_params(params)
+    return tf.reduce_sum(tf.nn.softmax(logits)[..., tf.newaxis] * loc, axis=-2)
+
+  def check_support(self, x):
+    return check_finite(x, "DiagonalGaussianMixture head")
+
+  def _sample_elements(self, params, seed, temperature):
+    component_seed, noise_seed = sampling.split(seed, 2)
+    logits, loc, scale = self.split_params(params)
+    component = sampling.gumbel_argmax(logits / temperature, component_seed)
+    pick = tf.one_hot(component, self.num_components)[..., tf.newaxis]  # [..., K, 1]
+    loc = tf.reduce_sum(loc * pick, axis=-2)
+    scale = tf.reduce_sum(scale * pick, axis=-2)
+    return loc + temperature * scale * sampling.normal(tf.shape(loc), noise_seed)
+
+  def get_config(self):
+    return {"num_components": self.num_components, "min_scale": self.min_scale,
+            "fixed_scale": self.fixed_scale}
