@@ -12,7 +12,8 @@ from absl import app
 from absl import flags
 
 _DATA = flags.DEFINE_string("data", None,
-                            "cmu:ROOT (ROOT/test/ACTION/*.txt), the CMU-Mocap benchmark.")
+                            "cmu:ROOT (ROOT/test/ACTION/*.txt, the CMU-Mocap benchmark), "
+                            "h36m:ROOT (subject 5, the SRNN protocol), bvh:PATH or synthetic.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON file for the results.")
 flags.mark_flags_as_required(["data"])
 

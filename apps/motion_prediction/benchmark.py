@@ -69,6 +69,37 @@ def windows(clip, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGE
   return cut[:, :num_observed], cut[:, num_observed:]
 
 
+def srnn_windows(first, second, num_windows=8, num_observed=NUM_OBSERVED, num_target=NUM_TARGET,
+                 seed=SEED):
+  """Human3.6M's windows (Martinez et al.'s `find_indices_srnn`) from subject 5's two takes.
+
+  A fresh RandomState(seed) per action draws starts alternately in take 1 and
+  take 2, s = randint(16, T - 150) (50 observed + up to 100 predicted frames),
+  num_windows / 2 in each; a window is frames s .. s + 74 (50 observed, 25 to
+  predict), the same frames as the reference's idx + 50 - 50 .. idx + 50 + 25.
+
+  Args:
+    first, second: [T1, F], [T2, F] the takes <action>_1 and <action>_2, downsampled.
+  Returns:
+    (observed [W, num_observed, F], target [W, num_target, F]).
+  """
+  if num_windows < 2 or num_windows % 2:
+    raise ValueError(f"the SRNN protocol draws windows in pairs; num_windows must be even, got "
+                     f"{num_windows}")
+  takes = [np.asarray(first), np.asarray(second)]
+  for take in takes:
+    if len(take) <= 16 + 150:
+      raise DataError(f"a take of {len(take)} frames is too short for the SRNN protocol (> 166)")
+  rng = np.random.RandomState(seed)
+  cut = []
+  for _ in range(num_windows // 2):
+    for take in takes:
+      start = rng.randint(16, len(take) - 150)
+      cut.append(take[start:start + num_observed + num_target])
+  cut = np.stack(cut)
+  return cut[:, :num_observed], cut[:, num_observed:]
+
+
 def euler_error(predicted, target):
   """Per-frame Euler-angle error, the root's 6 dimensions not counted.
 
@@ -107,13 +138,15 @@ def zero_velocity(observed, num_frames):
 
 
 def score(forecast, clips_by_action, num_windows=8, num_observed=NUM_OBSERVED,
-          num_target=NUM_TARGET, seed=SEED):
-  """Runs the protocol for a forecaster over each action's first clip.
+          num_target=NUM_TARGET, seed=SEED, protocol="cmu"):
+  """Runs the protocol for a forecaster over each action's test clips.
 
   Args:
     forecast: (observed [W, num_observed, F], num_target) -> predictions [W, num_target, F].
-    clips_by_action: {action: [clips [T, F]]}, downsampled; the first clip of
-      each action is scored (CMU-Mocap's one test file, <action>_1.txt).
+    clips_by_action: {action: [clips [T, F]]}, downsampled.
+    protocol: "cmu" scores each action's first clip (CMU-Mocap's one test
+      file, <action>_1.txt) by `windows`; "srnn" its first two (H3.6M subject
+      5's takes 1 and 2) by `srnn_windows`.
   Returns:
     {action: {"mean": [error at each HORIZON_FRAMES], "std": [over windows],
               "num_windows": W, "num_frames": T}}.
@@ -123,7 +156,15 @@ def score(forecast, clips_by_action, num_windows=8, num_observed=NUM_OBSERVED,
                      f"got {num_target}")
   results = {}
   for action, clips in clips_by_action.items():
-    observed, target = windows(clips[0], num_windows, num_observed, num_target, seed)
+    if protocol == "srnn":
+      if len(clips) < 2:
+        raise DataError(f"{action}: the SRNN protocol needs takes 1 and 2, found {len(clips)} clip")
+      observed, target = srnn_windows(clips[0], clips[1], num_windows, num_observed, num_target,
+                                      seed)
+    elif protocol == "cmu":
+      observed, target = windows(clips[0], num_windows, num_observed, num_target, seed)
+    else:
+      raise ValueError(f"protocol must be 'cmu' or 'srnn', got {protocol!r}")
     predicted = np.asarray(forecast(observed, num_target))
     if predicted.shape != target.shape:
       raise ValueError(f"{action}: the forecast has shape {list(predicted.shape)}, expected "

@@ -30,7 +30,7 @@ def get_config(model="residual_gru"):
   config.data.batch_size = 16  # Windows per training step.
   config.data.num_observed = 50  # Observed frames of a window (2 s at 25 frames a second).
   config.data.num_target = 25  # Frames to predict after them (1 s).
-  config.data.min_scale = 0.0  # Smallest divisor when normalising a dimension (0 = its std).
+  config.data.min_scale = 0.05  # Smallest divisor of a dimension, in radians (0 = its std).
   config.data.num_valid_windows = 64  # Fixed validation windows, drawn once from the valid split.
   # data.with_labels=True feeds each window's action as a label: a multi-action model
   # (Martinez et al.'s one-hot action input); model.num_conditions is set from the data.
@@ -45,7 +45,7 @@ def get_config(model="residual_gru"):
   config.model.input_residual = True  # x = GRU(x_e) + x_e.
   config.model.decoder_units = 256  # Linear-ReLU-Linear decoder; 0 = linear.
   config.model.residual_velocity = False  # Predict the change from the previous frame.
-  config.model.num_observed = 0  # 0 = teacher forcing; else the sampling-based loss after this frame.
+  config.model.num_observed = 0  # 0 = teacher forcing; else the sampling-based loss after it.
   config.model.num_conditions = 0  # Actions of a multi-action model (set from the data).
   config.optimizer.learning_rate = 1e-3  # Adam.
   config.optimizer.schedule = "constant"  # As in the lecture.

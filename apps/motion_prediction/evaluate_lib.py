@@ -12,6 +12,10 @@ from tfgen.utils import atomic
 def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
   """Runs the protocol (`benchmark`) on the test split; returns (results, markdown table).
 
+  CMU-Mocap, BVH and synthetic sources are scored on each action's first test
+  clip (`benchmark.windows`); H3.6M by the SRNN protocol on subject 5's takes
+  1 and 2 (`benchmark.srnn_windows`).
+
   Args:
     workdir: a trained run of `apps.motion_prediction.train`.
     data: the source to score on; None = the run's own (its config's data.source).
@@ -23,14 +27,16 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
   """
   forecaster, config = Forecaster.from_workdir(workdir)
   source = data or config.data.source
-  test = motion_data.load(source, "test")
+  test = motion_data.load(source, "test",
+                          int(config.data.num_observed) + int(config.data.num_target))
   if test.num_values != forecaster.normalizer.num_features:
     raise ValueError(f"{source} has frames of {test.num_values} values; {workdir} was trained on "
                      f"{forecaster.normalizer.num_features}")
   run_dir = Workdir(workdir)
   trained_actions = list(run_dir.read_config()[1].class_names or ())
   num_observed, num_target = int(config.data.num_observed), int(config.data.num_target)
-  results = {"workdir": workdir, "data": source, "model": config.app_model,
+  protocol = "srnn" if source.startswith("h36m:") else "cmu"
+  results = {"workdir": workdir, "data": source, "model": config.app_model, "protocol": protocol,
              "horizons_ms": list(benchmark.HORIZON_MS), "ours": {}, "zero_velocity": {}}
   for count in num_windows:
     ours, baseline = {}, {}
@@ -38,11 +44,13 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
       forecast = forecaster
       if forecaster.model.num_conditions:
         if action not in trained_actions:
-          raise ValueError(f"{workdir} was trained on the actions {trained_actions}, not {action!r}")
+          raise ValueError(f"{workdir} was trained on the actions {trained_actions}, not "
+                           f"{action!r}")
         forecast = forecaster.for_action(trained_actions.index(action))
-      ours.update(benchmark.score(forecast, {action: clips}, count, num_observed, num_target))
+      ours.update(benchmark.score(forecast, {action: clips}, count, num_observed, num_target,
+                                  protocol=protocol))
       baseline.update(benchmark.score(benchmark.zero_velocity, {action: clips}, count,
-                                      num_observed, num_target))
+                                      num_observed, num_target, protocol=protocol))
     results["ours"][f"{count} windows"] = ours
     results["zero_velocity"][f"{count} windows"] = baseline
   results["nll_per_frame"] = _nll(forecaster, test, num_observed, num_target, trained_actions)
@@ -60,7 +68,7 @@ def _nll(forecaster, test, num_observed, num_target, trained_actions):
   """{action: nats a frame} on the 8 benchmark windows, teacher-forced, on normalised values."""
   result = {}
   for action, clips in test.clips.items():
-    observed, target = benchmark.windows(clips[0], 8, num_observed, num_target)
+    observed, target = benchmark.windows(clips[0], 8, num_observed, num_target)  # As for CMU.
     scorer = forecaster
     if forecaster.model.num_conditions:
       scorer = forecaster.for_action(trained_actions.index(action))

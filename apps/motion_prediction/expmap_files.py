@@ -116,12 +116,3 @@ def load_h36m(root, subjects, actions=None):
   if not clips:
     raise DataError(f"{root}: no <action>_<n>.txt files for subjects {list(subjects)}")
   return clips
-
-
-def load_test_split(spec):
-  """{action: [test clips]} for `cmu:ROOT`, the one benchmark protocol built so far."""
-  kind, _, root = spec.partition(":")
-  if kind == "cmu" and root:
-    return load_cmu(root, "test")
-  raise DataError(f"unknown benchmark data {spec!r}; use cmu:ROOT (H3.6M's 4+4-window SRNN "
-                  "protocol is not built yet)")

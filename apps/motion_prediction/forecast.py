@@ -23,7 +23,8 @@ _OBSERVE = flags.DEFINE_integer("observe", 50, "Frames read before forecasting (
 _FRAMES = flags.DEFINE_integer("frames", 25, "Frames to forecast.")
 _START = flags.DEFINE_integer("start", 0, "First frame of the clip to read.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 1,
-                                    "Futures to draw (a mixture density run); 1 = the mean rollout.")
+                                    "Futures to draw (a mixture density run); 1 = the mean "
+                                    "rollout.")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the drawn futures.")
 _ACTION = flags.DEFINE_string("action", None, "The action, for a run trained with action labels.")
 _OUTPUT = flags.DEFINE_string("output", "forecast.gif", "The GIF; the PNG strip goes beside it.")

@@ -1,4 +1,4 @@
-"""Forecasts a clip with a trained run and draws truth and forecast side by side (GIF + PNG strip)."""
+"""Forecasts a clip with a trained run; draws truth and forecast side by side (GIF, PNG strip)."""
 
 import os
 

@@ -1,12 +1,14 @@
-"""The app's motion sources, each as {action: [expmap clips [time, 3 + 3 R]]} per split, with a skeleton.
+"""The app's motion sources: {action: [expmap clips [time, 3 + 3 R]]} per split, and a skeleton.
 
   cmu:ROOT        CMU-Mocap benchmark files (117 values); train = ROOT/train less
                   each action's last file, valid = that file, test = ROOT/test.
   h36m:ROOT       Human3.6M expmap files (99 values), ROOT/S<n>/<action>_<k>.txt;
                   train = subjects 1, 6, 7, 8, 9, valid = 11, test = 5.
-  bvh:PATH        a .bvh file or a folder of them (one skeleton); each clip is
-                  resampled to about 25 frames a second and split in time:
-                  the first 70% trains, the next 15% validates, the last 15% tests.
+  bvh:PATH        a .bvh file or a folder of them (one skeleton), resampled to
+                  about 25 frames a second; with 3 or more files the last (by
+                  name) tests, the one before validates and the rest train;
+                  with fewer each clip is split in time, the last 15% (at
+                  least one window) testing and the 15% before validating.
   synthetic       the procedural walker and runner (`synthetic_walker`), no files.
 
 Every clip is at the benchmark's rate: CMU and H3.6M files are downsampled by 2.
@@ -48,8 +50,12 @@ class MotionData:
     return [clip for clips in self.clips.values() for clip in clips]
 
 
-def load(spec, split):
-  """The clips of `split` ("train", "valid" or "test") of the source `spec` (see the module docstring)."""
+def load(spec, split, window_length=75):
+  """The clips of `split` ("train", "valid" or "test") of the source `spec` (module docstring).
+
+  `window_length` (observed + predicted frames) sets the least a time-split
+  BVH part holds.
+  """
   if split not in SPLITS:
     raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
   kind, _, path = str(spec).partition(":")
@@ -64,7 +70,7 @@ def load(spec, split):
     subjects = {"train": (1, 6, 7, 8, 9), "valid": (11,), "test": (5,)}[split]
     return MotionData(expmap_files.load_h36m(path, subjects), skeleton_lib.h36m(), spec)
   if kind == "bvh" and path:
-    return _bvh(path, split, spec)
+    return _bvh(path, split, spec, int(window_length))
   raise DataError(f"unknown motion data {spec!r}; use cmu:ROOT, h36m:ROOT, bvh:FILE_OR_FOLDER or "
                   "synthetic")
 
@@ -104,16 +110,26 @@ def read_bvh_clip(path):
   return motion.to_expmap()[::step], skeleton_lib.from_bvh(motion, name)
 
 
-def _bvh(path, split, spec):
-  clips, skeleton = {}, None
-  for file_path in bvh_files(path):
-    frames, file_skeleton = read_bvh_clip(file_path)
-    if skeleton is not None and (file_skeleton.parents != skeleton.parents
-                                 or file_skeleton.expmap_joint != skeleton.expmap_joint):
-      raise DataError(f"{file_path}: another skeleton than {bvh_files(path)[0]}; one run takes "
-                      "one skeleton")
-    skeleton = skeleton or file_skeleton
-    first, second = int(0.7 * len(frames)), int(0.85 * len(frames))
-    part = {"train": frames[:first], "valid": frames[first:second], "test": frames[second:]}[split]
-    clips[file_skeleton.name] = [part]
+def _bvh(path, split, spec, window_length):
+  paths = bvh_files(path)
+  read = [read_bvh_clip(file_path) for file_path in paths]
+  skeleton = read[0][1]
+  for file_path, (_, file_skeleton) in zip(paths, read):
+    if (file_skeleton.parents != skeleton.parents
+        or file_skeleton.expmap_joint != skeleton.expmap_joint):
+      raise DataError(f"{file_path}: another skeleton than {paths[0]}; one run takes one skeleton")
+  if len(read) >= 3:
+    chosen = {"train": read[:-2], "valid": read[-2:-1], "test": read[-1:]}[split]
+    action = os.path.basename(os.path.normpath(path)) or "bvh"  # One action: the folder.
+    return MotionData({action: [frames for frames, _ in chosen]}, skeleton, spec)
+  clips = {}
+  for file_path, (frames, file_skeleton) in zip(paths, read):
+    held = max(int(0.15 * len(frames)), window_length)
+    if len(frames) - 2 * held < window_length:
+      raise DataError(f"{file_path}: {len(frames)} frames at 25 a second; splitting one clip in "
+                      f"time needs {3 * window_length} ({window_length}, a window, for each of "
+                      "train, valid and test). Give a folder of 3 or more BVH files, or shorter "
+                      "windows (--set=data.num_observed=N --set=data.num_target=M)")
+    parts = {"train": frames[:-2 * held], "valid": frames[-2 * held:-held], "test": frames[-held:]}
+    clips[file_skeleton.name] = [parts[split]]
   return MotionData(clips, skeleton, spec)

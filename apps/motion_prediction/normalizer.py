@@ -70,7 +70,7 @@ class Normalizer:
     return (frames[..., self.modelled] - self.mean[self.modelled]) / self.std[self.modelled]
 
   def denormalize(self, values, reference):
-    """[..., T, D] normalised values -> [..., T, F] frames, unmodelled values from `reference` [..., F]."""
+    """[..., T, D] values -> [..., T, F] frames; unmodelled values from `reference` [..., F]."""
     values = np.asarray(values, np.float32)
     reference = np.asarray(reference, np.float32)
     frames = np.repeat(reference[..., np.newaxis, :], values.shape[-2], axis=-2)

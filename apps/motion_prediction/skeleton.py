@@ -67,7 +67,8 @@ class Skeleton:
         positions[:, joint] = frames[:, :3] + self.offsets[joint]
         global_rotations[:, joint] = local[:, joint]
       else:
-        positions[:, joint] = positions[:, parent] + global_rotations[:, parent] @ self.offsets[joint]
+        offset = global_rotations[:, parent] @ self.offsets[joint]
+        positions[:, joint] = positions[:, parent] + offset
         global_rotations[:, joint] = global_rotations[:, parent] @ local[:, joint]
     return positions
 

@@ -13,7 +13,7 @@ OBSERVED_COLOUR = (120, 120, 120)
 
 
 def project(positions, up_axis=1, angle=np.radians(35.0)):
-  """[..., J, 3] positions -> [..., J, 2] (horizontal, up): a view turned `angle` about the up axis."""
+  """[..., J, 3] positions -> [..., J, 2] (across, up): a view turned `angle` about the up axis."""
   positions = np.asarray(positions, np.float64)
   horizontal = [axis for axis in range(3) if axis != up_axis]
   across = (positions[..., horizontal[0]] * np.cos(angle)

@@ -1,4 +1,4 @@
-r"""Trains a motion-prediction model: a residual GRU, Martinez et al.'s seq2seq, or a mixture density network.
+r"""Trains a motion model: a residual GRU, Martinez et al.'s seq2seq, or a mixture density network.
 
   python -m apps.motion_prediction.train --data=cmu:../shared/data/mocap/cmu_expmap \
       --model=seq2seq --workdir=runs/motion_seq2seq

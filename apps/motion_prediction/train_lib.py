@@ -34,8 +34,9 @@ class ValidationPrinter(keras.callbacks.Callback):
     def forecast(observed, num_frames):
       if not self.model.num_conditions:
         return forecaster(observed, num_frames)
-      return np.concatenate([forecaster.for_action(int(action))(observed[index:index + 1], num_frames)
-                             for index, action in enumerate(self.action_ids)])
+      return np.concatenate([
+          forecaster.for_action(int(action))(observed[index:index + 1], num_frames)
+          for index, action in enumerate(self.action_ids)])
 
     errors = forecaster_lib.validation_errors(forecast, self.windows, self.num_observed)
     cells = ", ".join(f"{ms} ms {error:.3f} (zero velocity {self.baseline[ms]:.3f})"
@@ -69,18 +70,19 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
     small: the narrow, short preset of the demo and tests.
   """
   config = make_config(model, source, overrides, small)
-  train_split = motion_data.load(source, "train")
-  valid_split = motion_data.load(source, "valid")
+  length = int(config.data.num_observed) + int(config.data.num_target)
+  train_split = motion_data.load(source, "train", length)
+  valid_split = motion_data.load(source, "valid", length)
   run_dir = Workdir(workdir)
   run_dir.create()
   normalizer = _normalizer(run_dir, train_split, float(config.data.min_scale))
-  length = int(config.data.num_observed) + int(config.data.num_target)
   with_labels = bool(config.data.with_labels)
   actions = sorted(train_split.clips)
   if with_labels:
     config.model.num_conditions = len(actions)
   train_windows = WindowSource(_normalized(train_split, normalizer), length, "train")
-  valid_clips = {action: clips for action, clips in valid_split.clips.items() if action in actions}
+  valid_clips = {action: clips for action, clips in valid_split.clips.items()
+                 if action in actions or not with_labels}
   valid_source = WindowSource(_normalized(motion_data.MotionData(
       valid_clips, valid_split.skeleton, source), normalizer), length, "valid")
   valid_values, valid_actions = valid_source.fixed(int(config.data.num_valid_windows), config.seed)

@@ -1,4 +1,4 @@
-"""Mixture of diagonal Gaussians over a whole vector element (a mixture density network's output)."""
+"""A mixture of diagonal Gaussians over a whole vector element (a mixture density network)."""
 
 import keras
 import tensorflow as tf

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from apps.motion_prediction import baseline_lib
 from apps.motion_prediction import benchmark
 from apps.motion_prediction import expmap_files
 from tfgen.data import DataError
@@ -101,11 +102,35 @@ def test_the_cmu_test_split_gives_the_documented_zero_velocity_rows(shared_data)
 
 
 def test_the_baseline_report_writes_both_protocols(shared_data, tmp_path):
-  from apps.motion_prediction import baseline_lib  # pylint: disable=import-outside-toplevel
   output = tmp_path / "zero_velocity.json"
   results, table = baseline_lib.run(f"cmu:{shared_data / 'mocap' / 'cmu_expmap'}",
                                     output=str(output))
   assert set(results) == {"8 windows", "256 windows"} and output.exists()
   assert "| walking | zero velocity, 256 windows |" in table
-  with pytest.raises(DataError, match="unknown benchmark data 'h36m:x'; use cmu:ROOT"):
-    baseline_lib.run("h36m:x")
+  with pytest.raises(DataError, match="unknown motion data 'cmu'"):
+    baseline_lib.run("cmu")
+
+
+def write_h36m_take(folder, name, num_frames, seed):
+  rows = np.random.default_rng(seed).normal(size=(num_frames, 99)).round(4)
+  (folder / name).write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n")
+  return expmap_files.downsample(rows.astype(np.float32))
+
+
+def test_srnn_protocol_alternates_takes_with_the_reference_draws(tmp_path):
+  (tmp_path / "S5").mkdir()
+  first = write_h36m_take(tmp_path / "S5", "walking_1.txt", 500, 0)
+  second = write_h36m_take(tmp_path / "S5", "walking_2.txt", 460, 1)
+  observed, target = benchmark.srnn_windows(first, second)
+  rng = np.random.RandomState(1234567890)  # Martinez et al.'s find_indices_srnn, by hand.
+  for index in range(8):
+    take = (first, second)[index % 2]
+    start = rng.randint(16, len(take) - 150)
+    np.testing.assert_array_equal(observed[index], take[start:start + 50])
+    np.testing.assert_array_equal(target[index], take[start + 50:start + 75])
+  results, _ = baseline_lib.run(f"h36m:{tmp_path}", num_windows=(8,))
+  assert results["8 windows"]["walking"]["num_windows"] == 8
+  with pytest.raises(ValueError, match="even"):
+    benchmark.srnn_windows(first, second, num_windows=3)
+  with pytest.raises(DataError, match="too short for the SRNN protocol"):
+    benchmark.srnn_windows(first[:100], second)

@@ -92,7 +92,8 @@ def test_normalizer_round_trip_keeps_constant_and_root_dimensions(tmp_path):
 def test_windows_refuse_clips_too_short_and_repeat_by_index():
   with pytest.raises(DataError, match="75 frames a window needs"):
     WindowSource({"walk": [np.zeros((74, 3))]}, 75, "train")
-  source = WindowSource({"a": [np.arange(40.0).reshape(20, 2)], "b": [np.zeros((5, 2))]}, 4, "train")
+  clips = {"a": [np.arange(40.0).reshape(20, 2)], "b": [np.zeros((5, 2))]}
+  source = WindowSource(clips, 4, "train")
   assert source.num_windows == 17 + 2
   first = [window.numpy() for window in source.stream(seed=1, start=3).take(3)]
   again = [window.numpy() for window in source.stream(seed=1, start=4).take(2)]
@@ -127,11 +128,20 @@ def test_cmu_source_validates_on_each_actions_last_training_file(shared_data):
         clips[0], expmap_files.downsample(expmap_files.read_clip(files[-1], 117)))
 
 
-def test_bvh_source_splits_a_clip_in_time(shared_data):
+def test_bvh_source_splits_a_clip_in_time_or_a_folder_by_file(shared_data, tmp_path):
   path = str(shared_data / "mocap" / "cmu_bvh" / "131_01.bvh")
-  parts = [motion_data.load(f"bvh:{path}", split).all_clips()[0] for split in motion_data.SPLITS]
   whole, skeleton = motion_data.read_bvh_clip(path)
-  assert sum(len(part) for part in parts) == len(whole)
-  assert 20 < 1.0 / (0.0083333 * round(1 / (0.0083333 * 25))) < 30  # 120 fps -> 24 fps
+  assert len(whole) == 199  # 994 frames at 120 a second, every 5th: 24 a second.
+  with pytest.raises(DataError, match="199 frames .* needs 225"):
+    motion_data.load(f"bvh:{path}", "train")
+  parts = [motion_data.load(f"bvh:{path}", split, window_length=40).all_clips()[0]
+           for split in motion_data.SPLITS]
+  assert [len(part) for part in parts] == [119, 40, 40]
   np.testing.assert_array_equal(np.concatenate(parts), whole)
   assert skeleton.num_values == whole.shape[1]
+  for index in range(3):
+    (tmp_path / f"take_{index}.bvh").write_bytes(open(path, "rb").read())
+  valid = motion_data.load(f"bvh:{tmp_path}", "valid")
+  train = motion_data.load(f"bvh:{tmp_path}", "train")
+  assert list(valid.clips) == list(train.clips) == [tmp_path.name]
+  assert len(valid.clips[tmp_path.name]) == 1 and len(train.clips[tmp_path.name]) == 1

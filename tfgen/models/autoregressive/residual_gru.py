@@ -1,4 +1,4 @@
-"""A GRU over continuous frames (poses, sensor vectors) with residual connections, for forecasting."""
+"""A GRU over continuous frames (poses, sensor vectors) with residual connections."""
 
 import keras
 import tensorflow as tf
@@ -155,7 +155,7 @@ class ResidualGRU(SequenceModel):
   # ---- the sampling-based loss -------------------------------------------
 
   def free_running_params(self, x, condition=None):
-    """Params [batch, time, P]: frames < num_observed read from x, later ones from the model's means."""
+    """Params [batch, time, P]: frames < num_observed read from x, later ones the model's means."""
     batch = tf.shape(x)[0]
     state = self.start_state(batch)
     previous = tf.zeros([batch, self.element_size])
@@ -201,7 +201,8 @@ class ResidualGRU(SequenceModel):
       observation b are rows b * num_samples ... (b + 1) * num_samples - 1.
     """
     observed = tf.convert_to_tensor(observed, tf.float32)
-    if observed.shape.rank != 3 or observed.shape[-1] != self.element_size or observed.shape[1] == 0:
+    if (observed.shape.rank != 3 or observed.shape[-1] != self.element_size
+        or observed.shape[1] == 0):
       raise ValueError(f"observed must be [batch, time >= 1, {self.element_size}] frames, got "
                        f"shape {tuple(observed.shape)}")
     num_frames, temperature = self.check_sample_arguments(num_frames, temperature, "num_frames")
