@@ -20,6 +20,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from apps.motion_prediction import rotations
+from apps.motion_prediction import skeleton
 from tfgen.data import DataError
 
 _POSITIONS = ("Xposition", "Yposition", "Zposition")
@@ -94,19 +95,8 @@ class BVH:
     The root is at its OFFSET plus its position channels; every other joint at
     its parent's position plus the parent's global rotation times its OFFSET.
     """
-    local = self.local_rotations()
-    num_frames, num_joints = local.shape[:2]
-    positions = np.zeros((num_frames, num_joints, 3))
-    global_rotations = np.zeros_like(local)
-    for joint, parent in enumerate(self.parents):
-      if parent < 0:
-        positions[:, joint] = self.root_positions() + self.offsets[joint]
-        global_rotations[:, joint] = local[:, joint]
-      else:
-        offset = global_rotations[:, parent] @ self.offsets[joint]
-        positions[:, joint] = positions[:, parent] + offset
-        global_rotations[:, joint] = global_rotations[:, parent] @ local[:, joint]
-    return positions
+    return skeleton.chain(self.parents, self.offsets, self.local_rotations(),
+                          self.root_positions())
 
 
 def _parse_floats(fields, count, path, line_number, what):

@@ -3,14 +3,16 @@
   residual_gru  the lecture's network: Linear(256) + ReLU, a 2-layer GRU(256)
                 with the encoded input added back, a Linear-ReLU-Linear decoder;
                 squared error (a fixed-scale Normal head), Adam 1e-3, clipping 0.1,
-                trained on x[:, :-1] -> x[:, 1:] (teacher forcing)
+                teacher forcing: every frame predicted from the true ones before it
+                (x[:, :-1] -> x[:, 1:], and frame 0 from a learned start vector)
   seq2seq       Martinez et al. 2017's variant of it: the same network reads the
                 50 observed frames and then decodes ("tied" encoder and decoder)
                 with residual velocities, trained by the sampling-based loss
                 (the 25 target frames come from the model's own outputs in
                 training too); --set=data.with_labels=True adds the one-hot
-                action. Their own network, one GRU of 1024 with linear maps in
-                and out: --set=model.num_layers=1 --set=model.hidden_units=1024
+                action. A network like theirs, one GRU (1024 units in the paper)
+                with linear maps in and out: --set=model.num_layers=1
+                --set=model.hidden_units=1024
                 --set=model.encoder_activation=linear --set=model.input_residual=False
                 --set=model.decoder_units=0
   mdn           the lecture's network with residual velocities and a 5-component
@@ -50,7 +52,8 @@ def get_config(model="residual_gru"):
   config.model.input_residual = True  # x = GRU(x_e) + x_e.
   config.model.decoder_units = 256  # Linear-ReLU-Linear decoder; 0 = linear.
   config.model.residual_velocity = False  # Predict the change from the previous frame.
-  config.model.num_observed = 0  # 0 = teacher forcing; else the sampling-based loss after it.
+  # 0 = teacher forcing; any other value: the sampling-based loss after data.num_observed frames.
+  config.model.num_observed = 0
   config.model.num_conditions = 0  # Actions of a multi-action model (set from the data).
   config.optimizer.learning_rate = 1e-3  # Adam.
   config.optimizer.schedule = "constant"  # As in the lecture.

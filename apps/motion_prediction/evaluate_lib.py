@@ -22,8 +22,9 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
     num_windows: window counts; each count is one protocol (8 is the published one).
     output: a JSON file for the results; None = WORKDIR/benchmark.json.
   Returns:
-    results: {"model": {f"{n} windows": score}, "zero_velocity": {...}, "nll_per_frame": ...,
-      "cpu_minutes": ...}; table: markdown rows of both.
+    results: {"ours": {f"{n} windows": score}, "zero_velocity": {...}, "nll_per_frame":
+      {action: nats}, "cpu_minutes": ..., "model": the app's model name, "protocol": "cmu" or
+      "srnn", ...}; table: markdown rows of both.
   """
   forecaster, config = Forecaster.from_workdir(workdir)
   source = data or config.data.source

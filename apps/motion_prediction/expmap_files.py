@@ -76,10 +76,16 @@ def _cmu_folder(*parts):
   return folder
 
 
+def take_order(name):
+  """Sort key of "<action>_<n>.txt": by action, then n as a number (_2 before _10)."""
+  stem, _, number = os.path.splitext(name)[0].rpartition("_")
+  return (stem, int(number)) if number.isdigit() else (name, -1)
+
+
 def cmu_files(root, split, action):
-  """The sorted .txt files of one action of a CMU-Mocap split."""
+  """The .txt files of one action of a CMU-Mocap split, in take order (`take_order`)."""
   folder = _cmu_folder(root, split, action)
-  names = sorted(name for name in os.listdir(folder) if name.endswith(".txt"))
+  names = sorted((name for name in os.listdir(folder) if name.endswith(".txt")), key=take_order)
   if not names:
     raise DataError(f"{folder}: no .txt motion files")
   return [os.path.join(folder, name) for name in names]
@@ -107,7 +113,7 @@ def load_h36m(root, subjects, actions=None):
     folder = os.path.join(root, f"S{subject}")
     if not os.path.isdir(folder):
       raise DataError(f"{folder}: no such folder; H3.6M data is ROOT/S<subject>/<action>_<n>.txt")
-    for name in sorted(os.listdir(folder)):
+    for name in sorted(os.listdir(folder), key=take_order):
       action, _, _ = name.rpartition("_")
       if not name.endswith(".txt") or not action or (actions and action not in actions):
         continue

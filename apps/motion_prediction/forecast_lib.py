@@ -20,7 +20,7 @@ def read_input(spec):
     spec: a .bvh file; a .txt expmap file (117 values a line: CMU-Mocap, 99:
       H3.6M; downsampled by 2 as in training); or synthetic[:SEED[:ACTION]].
   """
-  if spec.startswith("synthetic"):
+  if spec == "synthetic" or spec.startswith("synthetic:"):
     _, _, rest = spec.partition(":")
     seed, _, action = rest.partition(":")
     try:

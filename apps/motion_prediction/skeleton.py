@@ -60,17 +60,32 @@ class Skeleton:
     if self.row_vectors:
       matrices = np.swapaxes(matrices, -1, -2)
     local[:, self.expmap_joint] = matrices
-    positions = np.zeros((num_frames, num_joints, 3))
-    global_rotations = np.zeros_like(local)
-    for joint, parent in enumerate(self.parents):
-      if parent < 0:
-        positions[:, joint] = frames[:, :3] + self.offsets[joint]
-        global_rotations[:, joint] = local[:, joint]
-      else:
-        offset = global_rotations[:, parent] @ self.offsets[joint]
-        positions[:, joint] = positions[:, parent] + offset
-        global_rotations[:, joint] = global_rotations[:, parent] @ local[:, joint]
-    return positions
+    return chain(self.parents, self.offsets, local, frames[:, :3])
+
+
+def chain(parents, offsets, local_rotations, root_positions):
+  """Joint positions [T, J, 3] down a kinematic tree (column vectors).
+
+    G_root = L_root, p_root = root position + offset_root
+    G_j = G_parent L_j, p_j = p_parent + G_parent offset_j
+
+  Args:
+    parents: [J] parent indices, -1 for the root, parents first.
+    offsets: [J, 3] from each joint's parent.
+    local_rotations: [T, J, 3, 3].
+    root_positions: [T, 3].
+  """
+  num_frames, num_joints = local_rotations.shape[:2]
+  positions = np.zeros((num_frames, num_joints, 3))
+  global_rotations = np.zeros_like(local_rotations)
+  for joint, parent in enumerate(parents):
+    if parent < 0:
+      positions[:, joint] = root_positions + offsets[joint]
+      global_rotations[:, joint] = local_rotations[:, joint]
+    else:
+      positions[:, joint] = positions[:, parent] + global_rotations[:, parent] @ offsets[joint]
+      global_rotations[:, joint] = global_rotations[:, parent] @ local_rotations[:, joint]
+  return positions
 
 
 def from_bvh(bvh, name="BVH"):

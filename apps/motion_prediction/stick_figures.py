@@ -59,11 +59,14 @@ def frames_side_by_side(truth, predictions, bones, num_observed, labels=("truth"
   """
   truth = np.asarray(truth, np.float64)
   predictions = np.asarray(predictions, np.float64)
-  # Follow the root horizontally so a walker stays in the picture.
-  centre = truth[:, :1].copy()
-  centre[..., 1] = 0.0
-  truth_centred = project(truth - centre)
-  predicted_centred = project(predictions - centre[np.newaxis, num_observed:])
+  # Follow each figure's root horizontally so a walker stays in the picture (a forecast's
+  # root is held where the observation left it).
+  def centred(positions):
+    centre = positions[..., :1, :].copy()
+    centre[..., 1] = 0.0
+    return project(positions - centre)
+
+  truth_centred, predicted_centred = centred(truth), centred(predictions)
   canvas = Canvas(np.concatenate([truth_centred.reshape(-1, 2), predicted_centred.reshape(-1, 2)]))
   images = []
   for frame in range(len(truth)):

@@ -70,6 +70,9 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
     small: the narrow, short preset of the demo and tests.
   """
   config = make_config(model, source, overrides, small)
+  if int(config.model.num_observed):
+    # The sampling-based loss starts where the windows' observed frames end.
+    config.model.num_observed = int(config.data.num_observed)
   length = int(config.data.num_observed) + int(config.data.num_target)
   train_split = motion_data.load(source, "train", length)
   valid_split = motion_data.load(source, "valid", length)
@@ -80,11 +83,11 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
   actions = sorted(train_split.clips)
   if with_labels:
     config.model.num_conditions = len(actions)
-  train_windows = WindowSource(_normalized(train_split, normalizer), length, "train")
+  train_windows = WindowSource(_normalized(train_split, normalizer), length, "train", actions)
   valid_clips = {action: clips for action, clips in valid_split.clips.items()
                  if action in actions or not with_labels}
   valid_source = WindowSource(_normalized(motion_data.MotionData(
-      valid_clips, valid_split.skeleton, source), normalizer), length, "valid")
+      valid_clips, valid_split.skeleton, source), normalizer), length, "valid", actions)
   valid_values, valid_actions = valid_source.fixed(int(config.data.num_valid_windows), config.seed)
   info = data.DatasetInfo(name=f"motion:{source}", split="train",
                           shape=(length, normalizer.num_modelled), num_values=None,
@@ -94,6 +97,7 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
   batch_size, steps = int(config.data.batch_size), int(config.training.steps_per_epoch)
 
   def datasets(start):
+    # A run resumed mid-epoch repeats that epoch from its start, as Keras does.
     first = start.epoch * steps * batch_size
     train = train_windows.stream(config.seed, first, with_labels).batch(batch_size,
                                                                         drop_remainder=True)
@@ -122,8 +126,8 @@ def _normalizer(run_dir, train_split, min_scale):
     return fitted
   if (not np.array_equal(saved.modelled, fitted.modelled)
       or not np.allclose(saved.mean, fitted.mean) or not np.allclose(saved.std, fitted.std)):
-    raise data.DataError(f"{run_dir.path} was trained on other data (its normalisation "
-                         "statistics differ); use a new workdir")
+    raise data.DataError(f"{run_dir.path} was trained with other normalisation statistics (other "
+                         "data, or another data.min_scale); use a new workdir")
   return saved
 
 

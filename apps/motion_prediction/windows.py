@@ -13,19 +13,25 @@ class WindowSource:
     clips_by_action: {action: [normalised clips [T, D]]}.
     length: frames a window.
     split: for messages.
+    actions: the action names in label order (a window's label is its action's
+      index); None = the sorted names of `clips_by_action`.
   """
 
-  def __init__(self, clips_by_action, length, split):
+  def __init__(self, clips_by_action, length, split, actions=None):
     self.length = int(length)
-    frames, starts, actions, offset = [], [], [], 0
-    self.actions = sorted(clips_by_action)
-    for action_id, action in enumerate(self.actions):
+    frames, starts, actions_seen, offset = [], [], [], 0
+    self.actions = list(actions) if actions is not None else sorted(clips_by_action)
+    for action in sorted(clips_by_action):
+      if action not in self.actions:
+        raise DataError(f"the {split} split has the action {action!r}, which the labels "
+                        f"{self.actions} lack")
+      action_id = self.actions.index(action)
       for clip in clips_by_action[action]:
         clip = np.asarray(clip, np.float32)
         num_starts = len(clip) - self.length + 1
         if num_starts > 0:
           starts.append(offset + np.arange(num_starts))
-          actions.append(np.full(num_starts, action_id))
+          actions_seen.append(np.full(num_starts, action_id))
         frames.append(clip)
         offset += len(clip)
     if not starts:
@@ -34,7 +40,7 @@ class WindowSource:
                       f"has {longest}); use longer clips or fewer observed + target frames")
     self.frames = np.concatenate(frames)
     self.starts = np.concatenate(starts)
-    self.action_ids = np.concatenate(actions)
+    self.action_ids = np.concatenate(actions_seen)
 
   @property
   def num_windows(self):

@@ -92,6 +92,9 @@ def test_a_multi_action_run_forecasts_each_action_with_its_label(tmp_path):
   assert set(results["ours"]["8 windows"]) == {"walking", "running"}
   with pytest.raises(ValueError, match="pass --action"):
     forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"))
-  result = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=10,
-                                 frames=5, action="running")
-  assert result["forecast"].shape == (1, 5, 45)
+  running = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=10,
+                                  frames=5, action="running")["forecast"]
+  walking = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=10,
+                                  frames=5, action="walking")["forecast"]
+  assert running.shape == walking.shape == (1, 5, 45)
+  assert not np.allclose(running, walking), "the action label changed nothing"

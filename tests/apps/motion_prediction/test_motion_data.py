@@ -102,6 +102,20 @@ def test_windows_refuse_clips_too_short_and_repeat_by_index():
   assert fixed.shape == (19, 4, 2) and set(actions) == {0, 1}
 
 
+def test_window_labels_follow_the_training_actions():
+  clips = {"walking": [np.zeros((6, 2))]}
+  source = WindowSource(clips, 4, "valid", actions=["jumping", "walking"])
+  assert set(source.action_ids) == {1}
+  with pytest.raises(DataError, match="the valid split has the action 'running'"):
+    WindowSource({"running": [np.zeros((6, 2))]}, 4, "valid", actions=["walking"])
+
+
+def test_takes_sort_by_number():
+  names = ["walking_10.txt", "walking_2.txt", "running_1.txt", "walking_1.txt"]
+  assert sorted(names, key=expmap_files.take_order) == [
+      "running_1.txt", "walking_1.txt", "walking_2.txt", "walking_10.txt"]
+
+
 def test_synthetic_source_splits_are_disjoint_clips():
   train, valid = motion_data.load("synthetic", "train"), motion_data.load("synthetic", "valid")
   assert set(train.clips) == {"walking", "running"}

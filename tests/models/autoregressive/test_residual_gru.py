@@ -129,7 +129,9 @@ def test_sampling_based_loss_scores_the_free_running_forecast():
   params = model.free_running_params(tf.constant(x))
   means = model.forecast(x[:, :3], TIME - 3).numpy()
   np.testing.assert_allclose(model.head.mean(params[:, 3:]).numpy(), means, atol=1e-5)
-  expected = -np.mean(model.head.distribution(params[:, 3:]).log_prob(x[:, 3:]).numpy())
+  # fixed_scale 1: -log p = 0.5 ||x - forecast||^2 + 0.5 log(2 pi) per value.
+  squared = np.sum((x[:, 3:] - means) ** 2, axis=(1, 2))
+  expected = np.mean(0.5 * squared + 0.5 * np.log(2 * np.pi) * (TIME - 3) * FEATURES)
   loss = model.compute_loss(x, None, model(x)).numpy()
   np.testing.assert_allclose(loss, expected, rtol=1e-5)
   teacher_forced = -np.mean(model.log_prob(x).numpy())
@@ -161,3 +163,16 @@ def test_bad_arguments_are_refused():
     model.forecast(frames(1), 2, num_samples=2)
   with pytest.raises(tf.errors.InvalidArgumentError, match="finite"):
     model.forecast(np.full((1, 2, FEATURES), np.nan, np.float32), 2)
+
+
+def test_forecast_builds_an_unbuilt_model_and_tracks_one_output_layer():
+  model = ResidualGRU((TIME, FEATURES), heads.DiagonalGaussianMixture(1, fixed_scale=1.0),
+                      hidden_units=8, residual_velocity=True)
+  assert model.forecast(frames(1)[:, :2], 3).shape == (1, 3, FEATURES)
+  assert [layer.name for layer in model.layers].count("params") == 1
+  kernel = model.output_layer.kernel.numpy()
+  assert np.abs(kernel).max() <= 0.04  # Martinez et al.'s small output weights.
+  with pytest.raises(ValueError, match="hidden_units must be >= 1"):
+    ResidualGRU((TIME, FEATURES), heads.DiagonalGaussianMixture(1), hidden_units=0)
+  with pytest.raises(ValueError, match="drop embedding_size"):
+    ResidualGRU((TIME, FEATURES), heads.DiagonalGaussianMixture(1), embedding_size=4)

@@ -56,8 +56,16 @@ class ResidualGRU(SequenceModel):
   def __init__(self, event_shape, head, hidden_units=256, num_layers=2, encoder_activation="relu",
                input_residual=True, decoder_units=256, residual_velocity=False, num_observed=0,
                **kwargs):
-    kwargs.pop("embedding_size", None)  # Always hidden_units.
-    super().__init__(event_shape, head, embedding_size=hidden_units, **kwargs)
+    if "embedding_size" in kwargs:
+      raise ValueError("ResidualGRU embeds frames to hidden_units values; drop embedding_size")
+    if int(hidden_units) < 1:
+      raise ValueError(f"hidden_units must be >= 1, got {hidden_units}")
+    # Small initial changes, so an untrained model with residual velocities starts near
+    # "repeat the last frame" (Martinez et al. draw the output weights from U(-0.04, 0.04)).
+    output_initializer = (keras.initializers.RandomUniform(-0.04, 0.04) if residual_velocity
+                          else "glorot_uniform")
+    super().__init__(event_shape, head, embedding_size=hidden_units,
+                     output_initializer=output_initializer, **kwargs)
     if not isinstance(self.head, heads_lib.DiagonalGaussianMixture):
       raise ValueError(f"ResidualGRU needs a DiagonalGaussianMixture head over whole frames, got "
                        f"{self.head!r}")
@@ -82,12 +90,6 @@ class ResidualGRU(SequenceModel):
     self.recurrent_layers = [keras.layers.GRU(self.hidden_units, return_sequences=True,
                                               name=f"gru_{index}")
                              for index in range(self.num_layers)]
-    if self.residual_velocity:
-      # Small initial changes, so an untrained model starts near "repeat the last frame"
-      # (Martinez et al. draw the output weights from U(-0.04, 0.04)).
-      self.output_layer = keras.layers.Dense(
-          self.params_shape[-1], kernel_initializer=keras.initializers.RandomUniform(-0.04, 0.04),
-          name="params")
     self.decoder_layer = (keras.layers.Dense(self.decoder_units, activation="relu", name="decoder")
                           if self.decoder_units else None)
     self._forecasters = {}
@@ -210,6 +212,8 @@ class ResidualGRU(SequenceModel):
     if mean and num_samples > 1:
       raise ValueError("a mean forecast is one future; draw several with mean=False")
     self.head.check_support(observed)
+    if not self.built:
+      self.build((None,) + self.event_shape)
     observed = tf.repeat(observed, num_samples, axis=0)
     if condition is not None:
       condition = conditioning.per_sample(condition, int(observed.shape[0]) // num_samples)

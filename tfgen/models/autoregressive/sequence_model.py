@@ -31,7 +31,10 @@ class SequenceModel(AutoregressiveModel):
 
   _stateless_sampling = False
 
-  def __init__(self, event_shape, head, embedding_size=64, num_conditions=0, **kwargs):
+  def __init__(self, event_shape, head, embedding_size=64, num_conditions=0,
+               output_initializer="glorot_uniform", **kwargs):
+    # output_initializer: the kernel initializer of the output layer, for subclasses
+    # that derive it from their own arguments (not part of the config).
     super().__init__(event_shape, head, **kwargs)
     if int(embedding_size) < 1:
       raise ValueError(f"embedding_size must be >= 1, got {embedding_size}")
@@ -43,7 +46,8 @@ class SequenceModel(AutoregressiveModel):
     self.condition_embedding = (
         keras.layers.Dense(self.embedding_size, use_bias=False, name="condition_embedding")
         if self.num_conditions else None)
-    self.output_layer = keras.layers.Dense(self.params_shape[-1], name="params")
+    self.output_layer = keras.layers.Dense(self.params_shape[-1],
+                                           kernel_initializer=output_initializer, name="params")
     self._compiled_step = None
 
   def build_sequence_layers(self):
