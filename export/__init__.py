@@ -1,1 +1,1 @@
-"""SavedModel and TFLite export of tfgen models (export imports tfgen, never the reverse)."""
+"""Exports trained tfgen workdirs: SavedModels in TF Serving's layout (TFLite comes next)."""

@@ -3,6 +3,8 @@
 import inspect
 
 import keras
+import tensorflow as tf
+import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
 from tfgen.models import conditioning
@@ -130,6 +132,90 @@ class GenerativeModel(keras.Model):
     ("reconstruct", "encode", "decode").
     """
     return ("sample", "log_prob") if self.likelihood_kind else ()
+
+  def serving_signatures(self):
+    """What an exporter saves: {name: concrete function with named TensorSpecs}.
+
+    One signature per entry of `served_functions()`, each taking and returning
+    named tensors (batch axes None):
+
+      log_prob(x (, condition) (, seed))     -> {"log_prob"}
+      sample(num_samples | condition, seed)  -> {"samples"}
+      encode(x (, condition))                -> {"mean", "stddev"} of q(z | x), or {"code"}
+      decode(z (, condition))                -> {"params", "mean"}
+      reconstruct(x (, condition))           -> {"reconstruction"}
+      elbo(x (, condition), seed)            -> {"elbo", "reconstruction", "kl"}
+      generate(z (, condition))              -> {"images"}
+      translate_a2b(images), translate_b2a   -> {"images"}
+
+    `condition` is int labels [batch] for a conditional model; `seed` an int32
+    [2] stateless seed, so a client can replay a draw. Families add their own
+    (a sequence model's `step`, a forecaster's `forecast`).
+    """
+    signatures = {}
+    for name in self.served_functions():
+      built = self._serving_function(name)
+      if built is not None:
+        function, specs = built
+        signatures[name] = tf.function(function).get_concrete_function(**specs)
+    return signatures
+
+  def _serving_function(self, name):
+    """(function of named tensors -> {name: tensor}, {argument: TensorSpec}), or None."""
+    specs = {}
+    if name in ("log_prob", "encode", "reconstruct", "elbo"):
+      specs["x"] = tf.TensorSpec((None,) + tuple(self.event_shape), tf.float32, name="x")
+    if name in ("decode", "generate"):
+      size = getattr(self, "latent_size", None) or getattr(self, "code_size")
+      specs["z"] = tf.TensorSpec([None, int(size)], tf.float32, name="z")
+    if name.startswith("translate_"):
+      specs["images"] = tf.TensorSpec([None, None, None, self.event_shape[-1]], tf.float32,
+                                      name="images")
+    if self.num_conditions and not name.startswith("translate_"):
+      specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
+    elif name == "sample":
+      specs["num_samples"] = tf.TensorSpec([], tf.int32, name="num_samples")
+    takes_seed = "seed" in inspect.signature(self.log_prob).parameters
+    if name in ("sample", "elbo") or (name == "log_prob" and takes_seed):
+      specs["seed"] = tf.TensorSpec([2], tf.int32, name="seed")
+
+    def condition_of(inputs):
+      return self.encode_condition(inputs["condition"]) if "condition" in inputs else None
+
+    def function(**inputs):
+      condition = condition_of(inputs)
+      if name == "log_prob":
+        extra = {"seed": inputs["seed"]} if "seed" in inputs else {}
+        return {"log_prob": self.log_prob(inputs["x"], condition, **extra)}
+      if name == "sample":
+        count = (tf.shape(inputs["condition"])[0] if "condition" in inputs
+                 else inputs["num_samples"])
+        return {"samples": self._serve_sample(count, condition, inputs["seed"])}
+      if name == "encode":
+        encoded = (self.encode(inputs["x"], condition) if self.num_conditions
+                   else self.encode(inputs["x"]))
+        if isinstance(encoded, tfp.distributions.Distribution):
+          return {"mean": encoded.mean(), "stddev": encoded.stddev()}
+        return {"code": encoded}
+      if name == "decode":
+        params = self.decode(inputs["z"], condition)
+        return {"params": params, "mean": self.head.mean(params)}
+      if name == "reconstruct":
+        return {"reconstruction": self.reconstruct(inputs["x"], condition)}
+      if name == "elbo":
+        elbo, reconstruction, kl = self.elbo(inputs["x"], condition, seed=inputs["seed"])
+        return {"elbo": elbo, "reconstruction": reconstruction, "kl": kl}
+      if name == "generate":
+        return {"images": self.generate(inputs["z"], condition)}
+      return {"images": self.translate(inputs["images"], name.split("_", 1)[1])}
+
+    known = ("log_prob", "sample", "encode", "decode", "reconstruct", "elbo", "generate",
+             "translate_a2b", "translate_b2a")
+    return (function, specs) if name in known else None
+
+  def _serve_sample(self, num_samples, condition, seed):
+    """`sample` for a tensor count inside a serving graph: [num_samples, *event_shape]."""
+    return self._sample(num_samples, condition, 1.0, seed)
 
   # ---- conditions --------------------------------------------------------
 

@@ -22,15 +22,25 @@ def padded_apply(function, images, multiple, minimum=1):
   minimum = -(-int(minimum) // multiple) * multiple
   pad_rows = tf.maximum((-height) % multiple, minimum - height)
   pad_columns = tf.maximum((-width) % multiple, minimum - width)
-  padded = images
-  # SYMMETRIC padding may add at most the image's own size; repeat for tiny images.
-  while True:
+
+  def missing(padded):
+    """(rows, columns) still to add; SYMMETRIC padding adds at most the image's own size."""
     rows = tf.minimum(pad_rows - (tf.shape(padded)[1] - height), tf.shape(padded)[1])
     columns = tf.minimum(pad_columns - (tf.shape(padded)[2] - width), tf.shape(padded)[2])
-    if int(rows) <= 0 and int(columns) <= 0:
-      break
-    padded = tf.pad(padded, [[0, 0], [0, tf.maximum(rows, 0)], [0, tf.maximum(columns, 0)], [0, 0]],
-                    mode="SYMMETRIC")
+    return rows, columns
+
+  def more(padded):
+    rows, columns = missing(padded)
+    return tf.logical_or(rows > 0, columns > 0)
+
+  def grow(padded):
+    rows, columns = missing(padded)
+    return tf.pad(padded, [[0, 0], [0, tf.maximum(rows, 0)], [0, tf.maximum(columns, 0)], [0, 0]],
+                  mode="SYMMETRIC")
+
+  # A loop that also runs in a graph (a served signature takes any height and width).
+  padded = tf.while_loop(more, grow, [images],
+                         shape_invariants=[tf.TensorShape([None, None, None, images.shape[-1]])])[0]
   return function(padded)[:, :height, :width]
 
 

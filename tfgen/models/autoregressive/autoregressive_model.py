@@ -289,6 +289,22 @@ class AutoregressiveModel(GenerativeModel):
         flat_values, state = draw(flat_values, state, step, position)
     return tf.reshape(flat_values, tf.shape(values))
 
+  # ---- serving -------------------------------------------------------------
+
+  def _serve_sample(self, num_samples, condition, seed):
+    """The compiled loop of `sample` for a tensor count, so a seed gives the same samples in
+    a SavedModel as in Python: [num_samples, *event_shape]."""
+    shape = tf.concat([[num_samples], tf.constant(self.event_shape, tf.int32)], axis=0)
+    if condition is None:
+      condition = tf.zeros([num_samples, 0])
+    key = (True, 0, 1.0)
+    if key not in self._compiled_samplers:
+      self._compiled_samplers[key] = tf.function(
+          functools.partial(self._sample_loop, cached=True, top_k=0, top_p=1.0),
+          jit_compile=self.jit_sampling)
+    return self._compiled_samplers[key](tf.zeros(shape), tf.zeros(shape), tf.constant(1.0), seed,
+                                        condition)
+
   # ---- config ------------------------------------------------------------
 
   def get_config(self):

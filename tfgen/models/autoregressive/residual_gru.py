@@ -251,6 +251,28 @@ class ResidualGRU(SequenceModel):
       frames = frames.write(step, previous)
     return tf.transpose(frames.stack(), [1, 0, 2])
 
+  def serving_signatures(self):
+    """`SequenceModel`'s, and the mean forecast:
+
+      forecast(observed [batch, time, features] float32, num_frames int32 []
+               (, condition [batch] int32)) -> {"frames": [batch, num_frames, features]}
+    """
+    signatures = super().serving_signatures()
+
+    @tf.function
+    def forecast(observed, num_frames, condition=None):
+      one_hot = (tf.zeros([tf.shape(observed)[0], 0]) if condition is None
+                 else self.encode_condition(condition))
+      return {"frames": self._forecast_loop(observed, one_hot, num_frames, True, 1.0, None)}
+
+    specs = dict(observed=tf.TensorSpec([None, None, self.element_size], tf.float32,
+                                        name="observed"),
+                 num_frames=tf.TensorSpec([], tf.int32, name="num_frames"))
+    if self.num_conditions:
+      specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
+    signatures["forecast"] = forecast.get_concrete_function(**specs)
+    return signatures
+
   def get_config(self):
     config = super().get_config()
     config.pop("embedding_size", None)

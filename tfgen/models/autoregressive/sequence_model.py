@@ -168,6 +168,46 @@ class SequenceModel(AutoregressiveModel):
         params, state = self._compiled_step(tf.constant([float(token)]), tf.constant(position),
                                             state, condition)
 
+  def serving_signatures(self):
+    """`AutoregressiveModel`'s, and the cached step, so a client can run the loop itself:
+
+      initial_state(batch_size int32 []) -> {"state_0", "state_1", ...}
+      step(previous [batch, element] float32, position int32 [], state_0, ...
+           (, condition [batch] int32)) -> {"params", "state_0", ...}
+
+    The state is the flattened `start_state` (RNN states, caches), explicit
+    tensors with no variables.
+    """
+    signatures = super().serving_signatures()
+    template = self.start_state(1)
+    leaves = tf.nest.flatten(template)
+    state_specs = {f"state_{index}": tf.TensorSpec((None,) + tuple(leaf.shape[1:]), leaf.dtype,
+                                                   name=f"state_{index}")
+                   for index, leaf in enumerate(leaves)}
+
+    def named(state):
+      return {f"state_{index}": leaf for index, leaf in enumerate(tf.nest.flatten(state))}
+
+    initial_state = tf.function(lambda batch_size: named(self.start_state(batch_size)))
+
+    @tf.function
+    def step(previous, position, condition=None, **flat_state):
+      state = tf.nest.pack_sequence_as(template, [flat_state[f"state_{index}"]
+                                                  for index in range(len(leaves))])
+      one_hot = None if condition is None else self.encode_condition(condition)
+      params, state = self.next_params(previous, position, state, one_hot)
+      return {"params": params, **named(state)}
+
+    step_specs = dict(previous=tf.TensorSpec([None, self.element_size], tf.float32,
+                                             name="previous"),
+                      position=tf.TensorSpec([], tf.int32, name="position"), **state_specs)
+    if self.num_conditions:
+      step_specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
+    signatures["initial_state"] = initial_state.get_concrete_function(
+        batch_size=tf.TensorSpec([], tf.int32, name="batch_size"))
+    signatures["step"] = step.get_concrete_function(**step_specs)
+    return signatures
+
   def _initial_sample_state(self, values, condition):
     del condition
     return self._initial_network_state(tf.shape(values)[0])

@@ -182,7 +182,7 @@ class VAE(GenerativeModel):
     return reconstruction - kl
 
   def served_functions(self):
-    return ("sample", "log_prob", "encode", "decode", "reconstruct")
+    return ("sample", "log_prob", "encode", "decode", "reconstruct", "elbo")
 
   def elbo(self, x, condition=None, analytic_kl=True, seed=None, training=False):
     """(ELBO, E_q log p(x | z), KL(q || p)), each [batch] in nats, with one z per example.

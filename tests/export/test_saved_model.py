@@ -1,0 +1,110 @@
+"""SavedModel export: TF Serving's layout, named signatures, a load with TensorFlow only, atomicity."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from apps.motion_prediction import train_lib as motion_train_lib
+from apps.text_generation import configs as text_configs
+from export import saved_model_lib
+from tfgen.configs import made_digits
+from tfgen.training import train_lib
+from tfgen.training.workdir import Workdir
+
+LOADER = os.path.join(os.path.dirname(__file__), "load_without_tfgen.py")
+
+
+def run_without_tfgen(path, signature, inputs, tmp_path):
+  """(signature names, outputs) of one call in a fresh process that cannot import tfgen."""
+  inputs_path, outputs_path = str(tmp_path / "inputs.npz"), str(tmp_path / "outputs.npz")
+  np.savez(inputs_path, **{name: np.asarray(value) for name, value in inputs.items()})
+  result = subprocess.run([sys.executable, LOADER, path, signature, inputs_path, outputs_path],
+                          capture_output=True, text=True, timeout=300, check=False)
+  assert result.returncode == 0, result.stderr[-3000:]
+  names = result.stdout.strip().splitlines()[-1].split(",")
+  return names, dict(np.load(outputs_path))
+
+
+@pytest.fixture(scope="module")
+def made_run(tmp_path_factory):
+  config = made_digits.get_config()
+  config.model.hidden_units = (16,)
+  config.training.num_epochs = 1
+  config.training.steps_per_epoch = 3
+  workdir = str(tmp_path_factory.mktemp("made") / "made_digits")
+  train_lib.train(config, workdir, verbose=0)
+  return workdir
+
+
+def test_likelihood_model_exports_log_prob_and_sample(made_run, tmp_path):
+  lines = []
+  result = saved_model_lib.export(made_run, str(tmp_path / "exported"), print_fn=lines.append)
+  assert result["path"] == str(tmp_path / "exported" / "made_digits" / "1")
+  assert os.path.isfile(os.path.join(result["path"], "saved_model.pb"))
+  assert [line.split(":")[0] for line in lines[:4]] == ["build", "trace", "save", "verify"]
+  assert lines[-1].startswith(f"wrote {result['path']}")
+  model, _, _ = Workdir(made_run).load_model()
+  digits = np.random.default_rng(0).integers(0, 17, (4, 8, 8, 1)).astype(np.float32)
+  names, outputs = run_without_tfgen(result["path"], "log_prob", {"x": digits}, tmp_path)
+  assert names == ["log_prob", "sample"]
+  np.testing.assert_allclose(outputs["log_prob"], model.log_prob(digits).numpy(), rtol=1e-5)
+  seed = np.array([5, 6], np.int32)
+  _, outputs = run_without_tfgen(result["path"], "sample",
+                                 {"num_samples": np.int32(3), "seed": seed}, tmp_path)
+  np.testing.assert_array_equal(outputs["samples"], model.sample(3, seed=seed).numpy())
+
+
+def test_an_existing_version_is_refused_and_a_failed_export_leaves_nothing(made_run, tmp_path,
+                                                                           monkeypatch):
+  output = str(tmp_path / "exported")
+
+  def diverge(*args):
+    raise saved_model_lib.ExportMismatchError("log_prob/log_prob: differs by 1")
+
+  monkeypatch.setattr(saved_model_lib, "verify", diverge)
+  with pytest.raises(saved_model_lib.ExportMismatchError):
+    saved_model_lib.export(made_run, output, print_fn=lambda _: None)
+  assert os.listdir(os.path.join(output, "made_digits")) == []  # No version, no temporary.
+  monkeypatch.undo()
+  saved_model_lib.export(made_run, output, print_fn=lambda _: None)
+  with pytest.raises(ValueError, match="versions are immutable, so give --version=2"):
+    saved_model_lib.export(made_run, output, print_fn=lambda _: None)
+
+
+def test_sequence_model_exports_its_cached_step(tmp_path):
+  config = text_configs.get_config("rnn", "names", "small")
+  config.model.hidden_units = 8
+  config.model.embedding_size = 4
+  config.training.num_epochs = 1
+  config.training.steps_per_epoch = 2
+  workdir = str(tmp_path / "names")
+  train_lib.train(config, workdir, verbose=0)
+  result = saved_model_lib.export(workdir, str(tmp_path / "exported"), print_fn=lambda _: None)
+  assert {"initial_state", "step", "log_prob", "sample"} <= set(result["signatures"])
+  model, _, _ = Workdir(workdir).load_model()
+  state = model.start_state(2)
+  previous = np.array([[3.0], [7.0]], np.float32)
+  expected, _ = model.next_params(previous, tf.constant(1), state)
+  inputs = {"previous": previous, "position": np.int32(1)}
+  inputs.update({f"state_{index}": leaf.numpy()
+                 for index, leaf in enumerate(tf.nest.flatten(state))})
+  _, outputs = run_without_tfgen(result["path"], "step", inputs, tmp_path)
+  np.testing.assert_allclose(outputs["params"], expected.numpy(), atol=1e-5)
+
+
+def test_motion_model_exports_forecast(tmp_path):
+  workdir = str(tmp_path / "motion")
+  motion_train_lib.train("synthetic", "mdn", workdir, {
+      "model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 2,
+      "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4,
+      "data.num_observed": 5}, verbose=0)
+  result = saved_model_lib.export(workdir, str(tmp_path / "exported"), print_fn=lambda _: None)
+  model, _, _ = Workdir(workdir).load_model()
+  observed = np.random.default_rng(1).normal(size=(2, 7, model.element_size)).astype(np.float32)
+  _, outputs = run_without_tfgen(result["path"], "forecast",
+                                 {"observed": observed, "num_frames": np.int32(5)}, tmp_path)
+  np.testing.assert_allclose(outputs["frames"], model.forecast(observed, 5).numpy(), atol=1e-5)
