@@ -11,6 +11,7 @@ from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow fi
 
 from absl import app
 from absl import flags
+from absl import logging
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "A trained tfgen run.")
 _FORMAT = flags.DEFINE_enum("format", "saved_model", ["saved_model"], "What to write.")
@@ -22,6 +23,7 @@ flags.mark_flags_as_required(["workdir"])
 
 def main(argv):
   del argv
+  logging.set_verbosity(logging.WARNING)  # SavedModel writing logs every step at INFO.
   from export import saved_model_lib  # pylint: disable=import-outside-toplevel
   binary.run_main("export", lambda: saved_model_lib.export(
       _WORKDIR.value, _OUTPUT.value, _MODEL_NAME.value, _VERSION.value))

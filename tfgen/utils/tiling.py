@@ -35,12 +35,12 @@ def padded_apply(function, images, multiple, minimum=1):
 
   def grow(padded):
     rows, columns = missing(padded)
-    return tf.pad(padded, [[0, 0], [0, tf.maximum(rows, 0)], [0, tf.maximum(columns, 0)], [0, 0]],
-                  mode="SYMMETRIC")
+    return (tf.pad(padded, [[0, 0], [0, tf.maximum(rows, 0)], [0, tf.maximum(columns, 0)], [0, 0]],
+                   mode="SYMMETRIC"),)
 
   # A loop that also runs in a graph (a served signature takes any height and width).
-  padded = tf.while_loop(more, grow, [images],
-                         shape_invariants=[tf.TensorShape([None, None, None, images.shape[-1]])])[0]
+  padded = tf.while_loop(more, grow, (images,),
+                         shape_invariants=(tf.TensorShape([None, None, None, images.shape[-1]]),))[0]
   return function(padded)[:, :height, :width]
 
 

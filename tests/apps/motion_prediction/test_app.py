@@ -10,6 +10,7 @@ from apps.motion_prediction import evaluate_lib
 from apps.motion_prediction import forecast_lib
 from apps.motion_prediction import train_lib
 from tfgen.data import DataError
+from tfgen.training.workdir import Workdir
 
 TINY = {"model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 3,
         "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4}
@@ -85,16 +86,18 @@ def test_forecast_refuses_bad_clips(trained, tmp_path):
 
 def test_a_multi_action_run_forecasts_each_action_with_its_label(tmp_path):
   workdir = str(tmp_path / "seq2seq")
-  overrides = dict(TINY, **{"data.with_labels": True, "data.num_observed": 10,
-                            "model.num_observed": 10})
+  # The preset's model.num_observed (50) follows data.num_observed.
+  overrides = dict(TINY, **{"data.with_labels": True, "data.num_observed": 3})
   train_lib.train("synthetic", "seq2seq", workdir, overrides, verbose=0)
+  model, _, _ = Workdir(workdir).load_model()
+  assert model.num_observed == 3 and model.num_conditions == 2
   results, _ = evaluate_lib.evaluate(workdir, num_windows=(8,))
   assert set(results["ours"]["8 windows"]) == {"walking", "running"}
   with pytest.raises(ValueError, match="pass --action"):
     forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"))
-  running = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=10,
+  running = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=3,
                                   frames=5, action="running")["forecast"]
-  walking = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=10,
+  walking = forecast_lib.forecast(workdir, "synthetic", str(tmp_path / "x.gif"), observe=3,
                                   frames=5, action="walking")["forecast"]
   assert running.shape == walking.shape == (1, 5, 45)
   assert not np.allclose(running, walking), "the action label changed nothing"
