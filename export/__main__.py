@@ -1,10 +1,13 @@
 r"""Exports a trained workdir.
 
   python -m export --workdir=runs/made_digits --format=saved_model --output=exported [--version=1]
+  python -m export --workdir=runs/names --format=tflite --quantize=fp16 --output=exported
 
 The SavedModel goes to OUTPUT/NAME/VERSION (TF Serving's layout), NAME the
 workdir's folder name unless --model_name is given; serve it with
 `tensorflow_model_server --rest_api_port=8501 --model_name=NAME --model_base_path=$PWD/OUTPUT/NAME`.
+TFLite goes to OUTPUT/NAME.tflite (NAME_fp16.tflite, NAME_dynamic.tflite when quantized):
+the serving signatures that convert to builtin ops, checked in LiteRT.
 """
 
 from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)
@@ -14,7 +17,9 @@ from absl import flags
 from absl import logging
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "A trained tfgen run.")
-_FORMAT = flags.DEFINE_enum("format", "saved_model", ["saved_model"], "What to write.")
+_FORMAT = flags.DEFINE_enum("format", "saved_model", ["saved_model", "tflite"], "What to write.")
+_QUANTIZE = flags.DEFINE_enum("quantize", "none", ["none", "fp16", "dynamic"],
+                              "TFLite weights: float32, float16, or dynamic-range int8.")
 _OUTPUT = flags.DEFINE_string("output", "exported", "The model base folder.")
 _MODEL_NAME = flags.DEFINE_string("model_name", None, "Default: the workdir's folder name.")
 _VERSION = flags.DEFINE_integer("version", 1, "The version folder (TF Serving serves the highest).")
@@ -24,9 +29,20 @@ flags.mark_flags_as_required(["workdir"])
 def main(argv):
   del argv
   logging.set_verbosity(logging.WARNING)  # SavedModel writing logs every step at INFO.
+  import os  # pylint: disable=import-outside-toplevel
   from export import saved_model_lib  # pylint: disable=import-outside-toplevel
+  from export import tflite_lib  # pylint: disable=import-outside-toplevel
+  name = _MODEL_NAME.value or os.path.basename(os.path.normpath(_WORKDIR.value))
+  if _FORMAT.value == "tflite":
+    suffix = "" if _QUANTIZE.value == "none" else f"_{_QUANTIZE.value}"
+    binary.run_main("export", lambda: tflite_lib.export(
+        _WORKDIR.value, os.path.join(_OUTPUT.value, f"{name}{suffix}.tflite"), _QUANTIZE.value))
+    return
+  if _QUANTIZE.value != "none":
+    binary.run_main("export", lambda: (_ for _ in ()).throw(
+        ValueError("--quantize applies to --format=tflite")))
   binary.run_main("export", lambda: saved_model_lib.export(
-      _WORKDIR.value, _OUTPUT.value, _MODEL_NAME.value, _VERSION.value))
+      _WORKDIR.value, _OUTPUT.value, name, _VERSION.value))
 
 
 if __name__ == "__main__":

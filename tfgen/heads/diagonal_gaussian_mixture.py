@@ -100,9 +100,13 @@ class DiagonalGaussianMixture(Head):
     size, components = self.element_size(params), self.num_components
     tiled = tf.tile(tf.convert_to_tensor(offset, tf.float32), [1] * (params.shape.rank - 1)
                     + [components])
-    start = self._num_logits
-    return tf.concat([params[..., :start], params[..., start:start + components * size] + tiled,
-                      params[..., start + components * size:]], axis=-1)
+    start, stop = self._num_logits, self._num_logits + components * size
+    # Empty slices are left out: LiteRT mis-sizes a strided slice that selects nothing.
+    pieces = [params[..., :start]] if start else []
+    pieces.append(params[..., start:stop] + tiled)
+    if stop < int(params.shape[-1]):
+      pieces.append(params[..., stop:])
+    return tf.concat(pieces, axis=-1) if len(pieces) > 1 else pieces[0]
 
   def _element_distribution(self, params):
     logits, loc, scale = self.split_params(params)
