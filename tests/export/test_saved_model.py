@@ -9,10 +9,8 @@ import pytest
 import tensorflow as tf
 
 from apps.motion_prediction import train_lib as motion_train_lib
-from apps.text_generation import configs as text_configs
 from export import saved_model_lib
-from tfgen.configs import made_digits
-from tfgen.training import train_lib
+from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
 
 LOADER = os.path.join(os.path.dirname(__file__), "load_without_tfgen.py")
@@ -31,13 +29,7 @@ def run_without_tfgen(path, signature, inputs, tmp_path):
 
 @pytest.fixture(scope="module")
 def made_run(tmp_path_factory):
-  config = made_digits.get_config()
-  config.model.hidden_units = (16,)
-  config.training.num_epochs = 1
-  config.training.steps_per_epoch = 3
-  workdir = str(tmp_path_factory.mktemp("made") / "made_digits")
-  train_lib.train(config, workdir, verbose=0)
-  return workdir
+  return tiny_runs.made_run(tmp_path_factory.mktemp("made") / "made_digits")
 
 
 def test_likelihood_model_exports_log_prob_and_sample(made_run, tmp_path):
@@ -76,13 +68,7 @@ def test_an_existing_version_is_refused_and_a_failed_export_leaves_nothing(made_
 
 
 def test_sequence_model_exports_its_cached_step(tmp_path):
-  config = text_configs.get_config("rnn", "names", "small")
-  config.model.hidden_units = 8
-  config.model.embedding_size = 4
-  config.training.num_epochs = 1
-  config.training.steps_per_epoch = 2
-  workdir = str(tmp_path / "names")
-  train_lib.train(config, workdir, verbose=0)
+  workdir = tiny_runs.names_run(tmp_path / "names")
   result = saved_model_lib.export(workdir, str(tmp_path / "exported"), print_fn=lambda _: None)
   assert {"initial_state", "step", "log_prob", "sample"} <= set(result["signatures"])
   model, _, _ = Workdir(workdir).load_model()

@@ -7,22 +7,16 @@ import pytest
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
-from apps.text_generation import configs as text_configs
 from export import tflite_lib
-from tfgen.training import train_lib
+from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
 
 
 @pytest.fixture(scope="module")
 def names_run(tmp_path_factory):
-  config = text_configs.get_config("rnn", "names", "small")
-  config.model.hidden_units = 64  # Weights large enough for dynamic-range quantization.
-  config.model.embedding_size = 8
-  config.training.num_epochs = 1
-  config.training.steps_per_epoch = 2
-  workdir = str(tmp_path_factory.mktemp("tflite") / "names")
-  train_lib.train(config, workdir, verbose=0)
-  return workdir
+  # Weights large enough for dynamic-range quantization to apply.
+  return tiny_runs.names_run(tmp_path_factory.mktemp("tflite") / "names", hidden_units=64,
+                             embedding_size=8)
 
 
 def test_the_cached_step_runs_in_litert_like_the_model(names_run, tmp_path):
@@ -56,13 +50,7 @@ def test_quantized_exports_are_smaller_and_within_their_tolerance(names_run, tmp
 
 
 def test_a_model_with_nothing_convertible_is_refused_and_nothing_is_written(tmp_path):
-  from tfgen.configs import made_digits  # pylint: disable=import-outside-toplevel
-  config = made_digits.get_config()
-  config.model.hidden_units = (8,)
-  config.training.num_epochs = 1
-  config.training.steps_per_epoch = 1
-  workdir = str(tmp_path / "made")
-  train_lib.train(config, workdir, verbose=0)
+  workdir = tiny_runs.made_run(tmp_path / "made", hidden_units=(8,))
   output = tmp_path / "made.tflite"
   with pytest.raises(ValueError, match="no serving signature of MADE converts"):
     tflite_lib.export(workdir, str(output), print_fn=lambda _: None)
