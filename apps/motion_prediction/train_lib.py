@@ -53,6 +53,9 @@ def make_config(model="residual_gru", source="synthetic", overrides=None, small=
   if small:
     configs.small(config)
   common.apply_overrides(config, overrides)
+  if int(config.model.num_observed):
+    # The sampling-based loss starts where the windows' observed frames end.
+    config.model.num_observed = int(config.data.num_observed)
   return config
 
 
@@ -70,9 +73,6 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
     small: the narrow, short preset of the demo and tests.
   """
   config = make_config(model, source, overrides, small)
-  if int(config.model.num_observed):
-    # The sampling-based loss starts where the windows' observed frames end.
-    config.model.num_observed = int(config.data.num_observed)
   length = int(config.data.num_observed) + int(config.data.num_target)
   train_split = motion_data.load(source, "train", length)
   valid_split = motion_data.load(source, "valid", length)

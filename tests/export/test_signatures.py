@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from export import saved_model_lib
 from tfgen import heads
-from tfgen.models import (DCGAN, GAN, MADE, MAF, NICE, VAE, Autoencoder, CharRNN, ConditionalVAE,
+from tfgen.models import (DCGAN, GAN, MADE, MAF, VAE, Autoencoder, CharRNN, ConditionalVAE,
                           RealNVP, ResidualGRU, TransformerLM, WaveNet)
 from tfgen.models.adversarial.cycle_gan import CycleGAN
 
@@ -19,7 +19,6 @@ FAMILIES = {
                                    hidden_units=(16,)),
     "autoencoder": lambda: Autoencoder(DIGITS, heads.Categorical(17), code_size=4,
                                        hidden_units=(16,)),
-    "nice": lambda: NICE((4, 4, 1), num_values=17, hidden_units=(16,)),
     "real_nvp": lambda: RealNVP((4, 4, 2), num_scales=1, filters=(8,)),
     "maf": lambda: MAF((4, 4, 1), num_flows=2, hidden_units=(16,)),
     "gan": lambda: GAN(DIGITS, 17, latent_size=4, hidden_units=(16,)),
@@ -27,8 +26,6 @@ FAMILIES = {
     "cycle_gan": lambda: CycleGAN((8, 8, 3), 256, num_filters=4, num_residual_blocks=1,
                                   num_downsamplings=1, num_discriminator_layers=1, history_size=4),
     "char_rnn": lambda: CharRNN((6,), heads.Categorical(5), embedding_size=4, hidden_units=8),
-    "lstm": lambda: CharRNN((6,), heads.Categorical(5), embedding_size=4, hidden_units=8,
-                            cell="lstm"),
     "transformer": lambda: TransformerLM((6,), heads.Categorical(5), width=8, num_layers=1,
                                          num_heads=2),
     "wavenet_labeled": lambda: WaveNet((8,), heads.Categorical(5), residual_channels=4,
@@ -43,14 +40,12 @@ EXPECTED = {
     "vae": {"log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
     "cvae": {"log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
     "autoencoder": {"encode", "reconstruct"},
-    "nice": {"log_prob", "sample"},
     "real_nvp": {"log_prob", "sample"},
     "maf": {"log_prob", "sample"},
     "gan": {"sample", "generate"},
     "conditional_dcgan": {"sample", "generate"},
     "cycle_gan": {"translate_a2b", "translate_b2a"},
     "char_rnn": {"log_prob", "sample", "initial_state", "step"},
-    "lstm": {"log_prob", "sample", "initial_state", "step"},
     "transformer": {"log_prob", "sample", "initial_state", "step"},
     "wavenet_labeled": {"log_prob", "sample", "initial_state", "step"},
     "residual_gru": {"log_prob", "sample", "initial_state", "step", "forecast"},

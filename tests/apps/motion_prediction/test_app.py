@@ -84,13 +84,18 @@ def test_forecast_refuses_bad_clips(trained, tmp_path):
     forecast_lib.forecast(workdir, str(good_cmu), output)
 
 
+def test_the_sampling_based_loss_starts_where_the_observed_frames_end():
+  config = train_lib.make_config("seq2seq", overrides={"data.num_observed": 3})
+  assert config.model.num_observed == 3  # The preset's 50 follows data.num_observed.
+  assert train_lib.make_config("mdn", overrides={"data.num_observed": 3}).model.num_observed == 0
+
+
 def test_a_multi_action_run_forecasts_each_action_with_its_label(tmp_path):
   workdir = str(tmp_path / "seq2seq")
-  # The preset's model.num_observed (50) follows data.num_observed.
   overrides = dict(TINY, **{"data.with_labels": True, "data.num_observed": 3})
-  train_lib.train("synthetic", "seq2seq", workdir, overrides, verbose=0)
+  train_lib.train("synthetic", "mdn", workdir, overrides, verbose=0)
   model, _, _ = Workdir(workdir).load_model()
-  assert model.num_observed == 3 and model.num_conditions == 2
+  assert model.num_conditions == 2
   results, _ = evaluate_lib.evaluate(workdir, num_windows=(8,))
   assert set(results["ours"]["8 windows"]) == {"walking", "running"}
   with pytest.raises(ValueError, match="pass --action"):
