@@ -199,12 +199,17 @@ class AutoregressiveModel(GenerativeModel):
       condition = tf.zeros([num_samples, 0])
     if not self.built:
       self(self._model_inputs(tf.zeros(shape, tf.float32), condition))
+    return self._compiled_sampler(cached, top_k, top_p)(values, mask, tf.constant(temperature),
+                                                        seed, condition)
+
+  def _compiled_sampler(self, cached, top_k, top_p):
+    """The sampling loop compiled once per (cached, top_k, top_p); XLA when jit_sampling."""
     key = (bool(cached), top_k, top_p)
     if key not in self._compiled_samplers:
       self._compiled_samplers[key] = tf.function(
           functools.partial(self._sample_loop, cached=key[0], top_k=top_k, top_p=top_p),
           jit_compile=self.jit_sampling)
-    return self._compiled_samplers[key](values, mask, tf.constant(temperature), seed, condition)
+    return self._compiled_samplers[key]
 
   def check_filters(self, top_k, top_p):
     """Validates the next-token rules for this model's head; returns (int top_k, float top_p)."""
@@ -297,13 +302,8 @@ class AutoregressiveModel(GenerativeModel):
     shape = tf.concat([[num_samples], tf.constant(self.event_shape, tf.int32)], axis=0)
     if condition is None:
       condition = tf.zeros([num_samples, 0])
-    key = (True, 0, 1.0)
-    if key not in self._compiled_samplers:
-      self._compiled_samplers[key] = tf.function(
-          functools.partial(self._sample_loop, cached=True, top_k=0, top_p=1.0),
-          jit_compile=self.jit_sampling)
-    return self._compiled_samplers[key](tf.zeros(shape), tf.zeros(shape), tf.constant(1.0), seed,
-                                        condition)
+    return self._compiled_sampler(True, 0, 1.0)(tf.zeros(shape), tf.zeros(shape), tf.constant(1.0),
+                                                seed, condition)
 
   # ---- config ------------------------------------------------------------
 

@@ -218,9 +218,7 @@ class ResidualGRU(SequenceModel):
     if condition is not None:
       condition = conditioning.per_sample(condition, int(observed.shape[0]) // num_samples)
       condition = tf.repeat(tf.convert_to_tensor(condition), num_samples, axis=0)
-    one_hot = self.encode_condition(condition)
-    if one_hot is None:
-      one_hot = tf.zeros([tf.shape(observed)[0], 0])
+    one_hot = self._forecast_condition(condition, tf.shape(observed)[0])
     key = (num_frames, bool(mean))
     if key not in self._forecasters:
       self._forecasters[key] = tf.function(
@@ -229,6 +227,11 @@ class ResidualGRU(SequenceModel):
           reduce_retracing=True, jit_compile=self.jit_sampling)
     return self._forecasters[key](observed, one_hot, tf.constant(temperature),
                                   sampling.as_seed(seed))
+
+  def _forecast_condition(self, labels, batch):
+    """One-hot labels [batch, num_conditions], or [batch, 0] for a model without conditions."""
+    one_hot = self.encode_condition(labels)
+    return tf.zeros([batch, 0]) if one_hot is None else one_hot
 
   def _forecast_loop(self, observed, one_hot, num_frames, mean, temperature, seed):
     condition = one_hot if self.num_conditions else None
@@ -261,8 +264,7 @@ class ResidualGRU(SequenceModel):
 
     @tf.function
     def forecast(observed, num_frames, condition=None):
-      one_hot = (tf.zeros([tf.shape(observed)[0], 0]) if condition is None
-                 else self.encode_condition(condition))
+      one_hot = self._forecast_condition(condition, tf.shape(observed)[0])
       return {"frames": self._forecast_loop(observed, one_hot, num_frames, True, 1.0, None)}
 
     specs = dict(observed=tf.TensorSpec([None, None, self.element_size], tf.float32,
