@@ -33,8 +33,6 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
   if test.num_values != forecaster.normalizer.num_features:
     raise ValueError(f"{source} has frames of {test.num_values} values; {workdir} was trained on "
                      f"{forecaster.normalizer.num_features}")
-  run_dir = Workdir(workdir)
-  trained_actions = list(run_dir.read_config()[1].class_names or ())
   num_observed, num_target = int(config.data.num_observed), int(config.data.num_target)
   protocol = "srnn" if source.startswith("h36m:") else "cmu"
   results = {"workdir": workdir, "data": source, "model": config.app_model, "protocol": protocol,
@@ -42,20 +40,14 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
   for count in num_windows:
     ours, baseline = {}, {}
     for action, clips in test.clips.items():
-      forecast = forecaster
-      if forecaster.model.num_conditions:
-        if action not in trained_actions:
-          raise ValueError(f"{workdir} was trained on the actions {trained_actions}, not "
-                           f"{action!r}")
-        forecast = forecaster.for_action(trained_actions.index(action))
-      ours.update(benchmark.score(forecast, {action: clips}, count, num_observed, num_target,
+      ours.update(benchmark.score(forecaster.for_action_name(action), {action: clips}, count, num_observed, num_target,
                                   protocol=protocol))
       baseline.update(benchmark.score(benchmark.zero_velocity, {action: clips}, count,
                                       num_observed, num_target, protocol=protocol))
     results["ours"][f"{count} windows"] = ours
     results["zero_velocity"][f"{count} windows"] = baseline
-  results["nll_per_frame"] = _nll(forecaster, test, num_observed, num_target, trained_actions)
-  results["cpu_minutes"] = round(run_dir.read_minutes()[1], 2)
+  results["nll_per_frame"] = _nll(forecaster, test, num_observed, num_target)
+  results["cpu_minutes"] = round(Workdir(workdir).read_minutes()[1], 2)
   rows = {}
   for count in num_windows:
     rows[f"{config.app_model}, {count} windows"] = results["ours"][f"{count} windows"]
@@ -65,13 +57,11 @@ def evaluate(workdir, data=None, num_windows=(8, 256), output=None):
   return results, table
 
 
-def _nll(forecaster, test, num_observed, num_target, trained_actions):
+def _nll(forecaster, test, num_observed, num_target):
   """{action: nats a frame} on the 8 benchmark windows, teacher-forced, on normalised values."""
   result = {}
   for action, clips in test.clips.items():
     observed, target = benchmark.windows(clips[0], 8, num_observed, num_target)  # As for CMU.
-    scorer = forecaster
-    if forecaster.model.num_conditions:
-      scorer = forecaster.for_action(trained_actions.index(action))
-    result[action] = scorer.nll_per_frame(np.concatenate([observed, target], axis=1))
+    result[action] = forecaster.for_action_name(action).nll_per_frame(
+        np.concatenate([observed, target], axis=1))
   return result

@@ -65,8 +65,7 @@ def forecast(workdir, input_spec, output, observe=50, frames=25, num_samples=1, 
     raise DataError(f"{input_spec} has {len(clip)} frames at the benchmark's rate; observing "
                     f"{observe} and forecasting {frames} from frame {start} needs "
                     f"{start + observe + frames}")
-  if forecaster.model.num_conditions:
-    forecaster = forecaster.for_action(_action_id(workdir, action))
+  forecaster = forecaster.for_action_name(action)
   window = clip[start:start + observe + frames]
   observed = window[np.newaxis, :observe]
   if num_samples > 1:
@@ -81,10 +80,3 @@ def forecast(workdir, input_spec, output, observe=50, frames=25, num_samples=1, 
   strip = stick_figures.save_strip(os.path.splitext(output)[0] + ".png", images[observe - 1:])
   return {"gif": gif, "strip": strip, "forecast": predicted}
 
-
-def _action_id(workdir, action):
-  from tfgen.training.workdir import Workdir  # pylint: disable=import-outside-toplevel
-  actions = list(Workdir(workdir).read_config()[1].class_names or ())
-  if action not in actions:
-    raise ValueError(f"{workdir} forecasts one of the actions {actions}: pass --action")
-  return actions.index(action)

@@ -14,23 +14,37 @@ class Forecaster:
     model: a trained `tfgen.models.ResidualGRU` over normalised modelled values.
     normalizer: the run's `Normalizer`.
     action_id: for a multi-action model, the label of the action to forecast.
+    actions: a multi-action model's action names in label order (its data's class names).
+    name: the run, for messages.
   """
 
-  def __init__(self, model, normalizer, action_id=None):
+  def __init__(self, model, normalizer, action_id=None, actions=(), name="this run"):
     self.model = model
     self.normalizer = normalizer
     self.action_id = action_id
+    self.actions = list(actions)
+    self.name = name
 
   @classmethod
   def from_workdir(cls, workdir):
     """(Forecaster, config) of a trained run."""
     run_dir = Workdir(workdir)
     model, config, info = run_dir.load_model()
-    del info
-    return cls(model, Normalizer.load(run_dir.path)), config
+    return cls(model, Normalizer.load(run_dir.path), actions=info.class_names or (),
+               name=str(workdir)), config
 
   def for_action(self, action_id):
-    return Forecaster(self.model, self.normalizer, action_id)
+    return Forecaster(self.model, self.normalizer, action_id, self.actions, self.name)
+
+  def for_action_name(self, action):
+    """The forecaster of a named action: itself for a model without action labels."""
+    if not self.model.num_conditions:
+      return self
+    if action is None:
+      raise ValueError(f"{self.name} forecasts one of the actions {self.actions}: pass --action")
+    if action not in self.actions:
+      raise ValueError(f"{self.name} was trained on the actions {self.actions}, not {action!r}")
+    return self.for_action(self.actions.index(action))
 
   def _condition(self, num_windows):
     if not self.model.num_conditions:
