@@ -58,7 +58,7 @@ def export(workdir, output, model_name=None, version=1, print_fn=print, atol=1e-
   try:
     save(model, signatures, temporary)
     print_fn(f"save: {_size(temporary) / 1e6:.2f} MB")
-    max_diff = verify(model, temporary, signatures, atol)
+    max_diff = verify(temporary, signatures, atol)
     print_fn(f"verify: max |keras - export| = {max_diff:.2e} (tolerance {atol:g})")
     os.replace(temporary, final)
   finally:
@@ -112,9 +112,8 @@ def named_specs(function):
   return specs
 
 
-def verify(model, path, signatures, atol):
+def verify(path, signatures, atol):
   """Loads `path` and runs every signature beside the traced function; returns the max difference."""
-  del model  # The traced functions hold it.
   loaded = tf.saved_model.load(path)
   largest = 0.0
   for name, function in signatures.items():
@@ -123,12 +122,25 @@ def verify(model, path, signatures, atol):
     got = loaded.signatures[name](**inputs)
     if sorted(expected) != sorted(got):
       raise ExportMismatchError(f"{name}: outputs {sorted(got)}, expected {sorted(expected)}")
-    for key in expected:
-      difference = float(np.max(np.abs(expected[key].numpy() - got[key].numpy()), initial=0.0))
-      if not difference <= atol:
-        raise ExportMismatchError(f"{name}/{key}: the export differs from the Keras model by "
-                                  f"{difference:.3g} (> {atol:g})")
-      largest = max(largest, difference)
+    largest = max(largest, max_difference(name, expected, got, atol,
+                                          "the export differs from the Keras model"))
+  return largest
+
+
+def max_difference(signature, expected, got, tolerance, what):
+  """The largest |expected - got| over a signature's outputs; ExportMismatchError above tolerance.
+
+  Args:
+    expected, got: {output name: tensor or array}.
+    what: the message's subject, e.g. "LiteRT differs from TensorFlow".
+  """
+  largest = 0.0
+  for key, value in expected.items():
+    difference = float(np.max(np.abs(np.asarray(value) - np.asarray(got[key])), initial=0.0))
+    if not difference <= tolerance:
+      raise ExportMismatchError(f"{signature}/{key}: {what} by {difference:.3g} "
+                                f"(> {tolerance:g})")
+    largest = max(largest, difference)
   return largest
 
 

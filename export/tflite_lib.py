@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import time
 
-import numpy as np
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
@@ -98,15 +97,10 @@ def verify(flatbuffer, saved_model_path, keys, tolerance):
   largest = 0.0
   for key in keys:
     function = loaded.signatures[key]
-    specs = dict(function.structured_input_signature[1])
-    inputs = saved_model_lib.example_inputs(specs, batch_size=1)
+    inputs = saved_model_lib.example_inputs(saved_model_lib.named_specs(function), batch_size=1)
     expected = function(**inputs)
     got = interpreter.get_signature_runner(key)(**{name: value.numpy()
                                                   for name, value in inputs.items()})
-    for name, value in expected.items():
-      difference = float(np.max(np.abs(value.numpy() - got[name]), initial=0.0))
-      if not difference <= tolerance:
-        raise saved_model_lib.ExportMismatchError(
-            f"{key}/{name}: LiteRT differs from TensorFlow by {difference:.3g} (> {tolerance:g})")
-      largest = max(largest, difference)
+    largest = max(largest, saved_model_lib.max_difference(
+        key, expected, got, tolerance, "LiteRT differs from TensorFlow"))
   return largest
