@@ -6,7 +6,7 @@ r"""Exports a trained workdir.
 The SavedModel goes to OUTPUT/NAME/VERSION (TF Serving's layout), NAME the
 workdir's folder name unless --model_name is given; serve it with
 `tensorflow_model_server --rest_api_port=8501 --model_name=NAME --model_base_path=$PWD/OUTPUT/NAME`.
-TFLite goes to OUTPUT/NAME.tflite (NAME_fp16.tflite, NAME_dynamic.tflite when quantized):
+TFLite goes to OUTPUT/NAME.tflite (NAME_fp16, NAME_dynamic, NAME_int8.tflite when quantized):
 the serving signatures that convert to builtin ops, checked in LiteRT.
 """
 
@@ -18,8 +18,12 @@ from absl import logging
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "A trained tfgen run.")
 _FORMAT = flags.DEFINE_enum("format", "saved_model", ["saved_model", "tflite"], "What to write.")
-_QUANTIZE = flags.DEFINE_enum("quantize", "none", ["none", "fp16", "dynamic"],
-                              "TFLite weights: float32, float16, or dynamic-range int8.")
+_QUANTIZE = flags.DEFINE_enum(
+    "quantize", "none", ["none", "fp16", "dynamic", "int8"],
+    "TFLite: float32, float16 weights, dynamic-range int8 weights, or full int8 (weights and "
+    "activations, calibrated on training data).")
+_NUM_CALIBRATION_EXAMPLES = flags.DEFINE_integer(
+    "num_calibration_examples", 100, "--quantize=int8: training inputs per signature.")
 _OUTPUT = flags.DEFINE_string("output", "exported", "The model base folder.")
 _MODEL_NAME = flags.DEFINE_string("model_name", None, "Default: the workdir's folder name.")
 _VERSION = flags.DEFINE_integer("version", 1, "The version folder (TF Serving serves the highest).")
@@ -36,7 +40,8 @@ def main(argv):
   if _FORMAT.value == "tflite":
     suffix = "" if _QUANTIZE.value == "none" else f"_{_QUANTIZE.value}"
     binary.run_main("export", lambda: tflite_lib.export(
-        _WORKDIR.value, os.path.join(_OUTPUT.value, f"{name}{suffix}.tflite"), _QUANTIZE.value))
+        _WORKDIR.value, os.path.join(_OUTPUT.value, f"{name}{suffix}.tflite"), _QUANTIZE.value,
+        num_calibration_examples=_NUM_CALIBRATION_EXAMPLES.value))
     return
   if _QUANTIZE.value != "none":
     binary.run_main("export", lambda: (_ for _ in ()).throw(

@@ -127,19 +127,23 @@ def verify(path, signatures, atol):
   return largest
 
 
-def max_difference(signature, expected, got, tolerance, what):
+def max_difference(signature, expected, got, tolerance, what, rtol=0.0):
   """The largest |expected - got| over a signature's outputs; ExportMismatchError above tolerance.
 
   Args:
     expected, got: {output name: tensor or array}.
+    tolerance: the absolute difference accepted, plus `rtol` times the output's
+      largest magnitude (a quantized model's error grows with its outputs' range).
     what: the message's subject, e.g. "LiteRT differs from TensorFlow".
   """
   largest = 0.0
   for key, value in expected.items():
-    difference = float(np.max(np.abs(np.asarray(value) - np.asarray(got[key])), initial=0.0))
-    if not difference <= tolerance:
+    value = np.asarray(value)
+    difference = float(np.max(np.abs(value - np.asarray(got[key])), initial=0.0))
+    limit = tolerance + rtol * float(np.max(np.abs(value), initial=0.0))
+    if not difference <= limit:
       raise ExportMismatchError(f"{signature}/{key}: {what} by {difference:.3g} "
-                                f"(> {tolerance:g})")
+                                f"(> {limit:.3g})")
     largest = max(largest, difference)
   return largest
 

@@ -1,9 +1,16 @@
 """A trained workdir as one TFLite model: the serving signatures that convert to builtin ops.
 
   OUTPUT.tflite, with one LiteRT signature per converted serving signature
-  (a sequence model's `initial_state` and `step`, a VAE's `encode` / `decode`,
-  a GAN's `generate`, ...), in float32, float16 weights (`fp16`) or
-  dynamic-range int8 weights (`dynamic`).
+  (`log_prob`, `sample`, `sample_from_noise`, a sequence model's
+  `initial_state` and `step`, a VAE's `encode` / `decode`, a GAN's
+  `generate`, ...), in float32, float16 weights (`fp16`), dynamic-range int8
+  weights (`dynamic`) or full int8 (`int8`: int8 weights and activations,
+  calibrated on the run's training data; ops without an int8 kernel, the
+  random ones among them, stay float).
+
+The signatures are the model's `serving_signatures(seeded=False)`: the
+stateless random kernels are not TFLite builtins, so `sample` draws with
+LiteRT's own random ops and `sample_from_noise` replays a draw exactly.
 
 The model is saved as a SavedModel first (in a temporary folder) and converted
 from it, signature by signature, with `TFLITE_BUILTINS` only: a Flex op would
@@ -19,18 +26,29 @@ import shutil
 import tempfile
 import time
 
+import numpy as np
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
+from export import representative_data
 from export import saved_model_lib
 from tfgen.training.workdir import Workdir
 from tfgen.utils import atomic
 
-# Largest |LiteRT - TensorFlow| difference accepted on the example inputs, by quantization.
-TOLERANCES = {"none": 1e-4, "fp16": 5e-2, "dynamic": 2.5e-1}
+# Largest |LiteRT - TensorFlow| difference accepted on the example inputs, by quantization:
+# this much, plus RELATIVE_TOLERANCES times the output's largest magnitude. They catch a
+# broken conversion; bench/export.py measures the accuracy a quantization costs.
+TOLERANCES = {"none": 1e-4, "fp16": 5e-2, "dynamic": 2.5e-1, "int8": 2.5e-1}
+RELATIVE_TOLERANCES = {"none": 0.0, "fp16": 0.0, "dynamic": 0.0, "int8": 0.2}
+
+# Signatures whose outputs are draws: LiteRT's random ops are not TensorFlow's, so
+# `sample` is checked for shape and finiteness; `sample_from_noise` is compared exactly
+# in float32, and only for shape and finiteness once quantized (a draw flips class
+# where quantization moves a probability across its uniform).
+_DRAWS = ("sample", "sample_from_noise")
 
 
-def _converter(path, keys, quantize):
+def _converter(path, keys, quantize, representative=None):
   converter = tf.lite.TFLiteConverter.from_saved_model(path, signature_keys=list(keys))
   converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
   if quantize == "fp16":
@@ -38,6 +56,11 @@ def _converter(path, keys, quantize):
     converter.target_spec.supported_types = [tf.float16]
   elif quantize == "dynamic":
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
+  elif quantize == "int8":
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if representative is not None:
+      converter.representative_dataset = lambda: (
+          (key, inputs) for key in keys for inputs in representative[key])
   return converter
 
 
@@ -51,14 +74,20 @@ def _first_error(error):
   return text.strip().splitlines()[0][:200]
 
 
-def export(workdir, output, quantize="none", print_fn=print):
-  """Converts `workdir`'s model; returns {"path", "signatures", "skipped", "bytes", "max_diff"}."""
+def export(workdir, output, quantize="none", print_fn=print, num_calibration_examples=100):
+  """Converts `workdir`'s model; returns {"path", "signatures", "skipped", "bytes", "max_diff"}.
+
+  Args:
+    quantize: "none" (float32), "fp16", "dynamic" or "int8".
+    num_calibration_examples: int8 only: calibration inputs per signature, from
+      the training data (`representative_data`).
+  """
   if quantize not in TOLERANCES:
     raise ValueError(f"quantize must be one of {', '.join(TOLERANCES)}, got {quantize!r}")
   started = time.time()
   model, config, _ = Workdir(workdir).load_model()
   print_fn(f"build: {config.model.name} from {workdir} ({model.count_params()} parameters)")
-  signatures = model.serving_signatures()
+  signatures = model.serving_signatures(seeded=False)
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
   try:
     saved_model_lib.save(model, signatures, folder)
@@ -75,10 +104,17 @@ def export(workdir, output, quantize="none", print_fn=print):
       raise ValueError(f"no serving signature of {type(model).__name__} converts to TFLite "
                        f"builtin ops ({', '.join(sorted(skipped))} tried)")
     print_fn(f"convert: {', '.join(converted)} ({quantize})")
-    flatbuffer = _converter(folder, converted, quantize).convert()
-    max_diff = verify(flatbuffer, folder, converted, TOLERANCES[quantize])
+    representative = None
+    if quantize == "int8":
+      representative = representative_data.representative_inputs(
+          model, config, {key: signatures[key] for key in converted}, num_calibration_examples)
+      print_fn(f"calibrate: {num_calibration_examples} training inputs per signature")
+    flatbuffer = _converter(folder, converted, quantize, representative).convert()
+    max_diff = verify(flatbuffer, folder, converted, quantize, representative)
+    relative = (f" + {RELATIVE_TOLERANCES[quantize]:g} x |output|"
+                if RELATIVE_TOLERANCES[quantize] else "")
     print_fn(f"verify: max |tensorflow - litert| = {max_diff:.2e} "
-             f"(tolerance {TOLERANCES[quantize]:g})")
+             f"(tolerance {TOLERANCES[quantize]:g}{relative})")
   finally:
     shutil.rmtree(folder, ignore_errors=True)
   with atomic.atomic_path(output) as temporary:
@@ -90,17 +126,39 @@ def export(workdir, output, quantize="none", print_fn=print):
           "bytes": os.path.getsize(output), "max_diff": max_diff}
 
 
-def verify(flatbuffer, saved_model_path, keys, tolerance):
-  """Runs each signature in LiteRT and in TensorFlow on example inputs; the max difference."""
+def verify(flatbuffer, saved_model_path, keys, quantize="none", representative=None,
+           num_checks=4):
+  """Runs each signature in LiteRT and in TensorFlow on a few inputs; the max difference.
+
+  The inputs are `saved_model_lib.example_inputs`, or the first `num_checks`
+  calibration inputs of an int8 model (its activation ranges hold for those).
+  Draws (`_DRAWS`) are checked for shape and finiteness where they cannot match.
+  """
   loaded = tf.saved_model.load(saved_model_path)
   interpreter = litert.Interpreter(model_content=flatbuffer)
   largest = 0.0
   for key in keys:
     function = loaded.signatures[key]
-    inputs = saved_model_lib.example_inputs(saved_model_lib.named_specs(function), batch_size=1)
-    expected = function(**inputs)
-    got = interpreter.get_signature_runner(key)(**{name: value.numpy()
-                                                  for name, value in inputs.items()})
-    largest = max(largest, saved_model_lib.max_difference(
-        key, expected, got, tolerance, "LiteRT differs from TensorFlow"))
+    if representative is None:
+      examples = [{name: value.numpy() for name, value in saved_model_lib.example_inputs(
+          saved_model_lib.named_specs(function), batch_size=1).items()}]
+    else:
+      examples = representative[key][:num_checks]
+    for inputs in examples:
+      largest = max(largest, _check(key, function(**inputs),
+                                    interpreter.get_signature_runner(key)(**inputs), quantize))
   return largest
+
+
+def _check(key, expected, got, quantize):
+  """The max difference of one signature's outputs (0 for draws, which are checked apart)."""
+  if key == "sample" or (key in _DRAWS and quantize != "none"):
+    for name, value in expected.items():
+      if tuple(got[name].shape) != tuple(value.shape) or not np.all(np.isfinite(got[name])):
+        raise saved_model_lib.ExportMismatchError(
+            f"{key}/{name}: LiteRT drew shape {tuple(got[name].shape)} (finite: "
+            f"{bool(np.all(np.isfinite(got[name])))}), TensorFlow {tuple(value.shape)}")
+    return 0.0
+  return saved_model_lib.max_difference(key, expected, got, TOLERANCES[quantize],
+                                        "LiteRT differs from TensorFlow",
+                                        RELATIVE_TOLERANCES[quantize])

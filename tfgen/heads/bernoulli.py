@@ -33,7 +33,10 @@ class Bernoulli(Head):
   def check_support(self, x):
     return check_integer_range(x, 2, "Bernoulli head")
 
-  def _sample_elements(self, params, seed, temperature):
+  def noise_size(self, num_params):
+    return 1
+
+  def _sample_from_noise(self, params, noise, temperature):
     logits = params[..., 0] / temperature
     # uniform < sigmoid(logits): converts to TFLite, unlike tfd.Bernoulli.sample.
-    return tf.cast(sampling.uniform(tf.shape(logits), seed) < tf.sigmoid(logits), tf.float32)
+    return tf.cast(noise[..., 0] < tf.sigmoid(logits), tf.float32)

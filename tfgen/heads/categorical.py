@@ -45,6 +45,22 @@ class Categorical(Head):
                        f"{params.shape[-1]}")
     return tfd.Categorical(logits=params, dtype=tf.float32)
 
+  def log_prob(self, x, params, batch_ndims=1):
+    """log p(x | params) summed over the event: [batch...], as tfd.Categorical's.
+
+    Computed as sum(one_hot(x) * log_softmax(params)), with TFLite builtin ops
+    (tfd.Categorical's sparse softmax cross-entropy is not one).
+    """
+    params = tf.convert_to_tensor(params, tf.float32)
+    self._element_distribution(params)  # Checks the last axis.
+    grid_ndims = params.shape.rank - 1 - batch_ndims
+    if grid_ndims < 0:
+      raise ValueError(f"params of rank {params.shape.rank} cannot have {batch_ndims} batch axes")
+    x = self.check_support(tf.cast(x, tf.float32))
+    per_element = tf.reduce_sum(tf.one_hot(tf.cast(x, tf.int32), self.num_classes)
+                                * tf.nn.log_softmax(params, axis=-1), axis=-1)
+    return tf.reduce_sum(per_element, axis=list(range(batch_ndims, batch_ndims + grid_ndims)))
+
   def mean(self, params):
     values = tf.range(self.num_classes, dtype=tf.float32)
     return tf.reduce_sum(tf.nn.softmax(params, axis=-1) * values, axis=-1)
@@ -52,8 +68,11 @@ class Categorical(Head):
   def check_support(self, x):
     return check_integer_range(x, self.num_classes, f"Categorical(num_classes={self.num_classes}) head")
 
-  def _sample_elements(self, params, seed, temperature):
-    return tf.cast(sampling.gumbel_argmax(params / temperature, seed), tf.float32)
+  def noise_size(self, num_params):
+    return self.num_classes
+
+  def _sample_from_noise(self, params, noise, temperature):
+    return tf.cast(sampling.gumbel_argmax(params / temperature, noise=noise), tf.float32)
 
   def get_config(self):
     return {"num_classes": self.num_classes}

@@ -119,19 +119,27 @@ class DiagonalGaussianMixture(Head):
   def mean(self, params):
     """E[x | params] = sum_k pi_k mu_k: params.shape[:-1] + (D,)."""
     logits, loc, _ = self.split_params(params)
-    return tf.reduce_sum(tf.nn.softmax(logits)[..., tf.newaxis] * loc, axis=-2)
+    return tf.reduce_sum(tf.expand_dims(tf.nn.softmax(logits), -1) * loc, axis=-2)
 
   def check_support(self, x):
     return check_finite(x, "DiagonalGaussianMixture head")
 
-  def _sample_elements(self, params, seed, temperature):
-    component_seed, noise_seed = sampling.split(seed, 2)
+  def noise_size(self, num_params):
+    # The component's Gumbel noise (K; unused when K = 1), then D Box-Muller pairs.
+    size = (num_params - self._num_logits) // (self._blocks * self.num_components)
+    return self.num_components + 2 * size
+
+  def _sample_from_noise(self, params, noise, temperature):
     logits, loc, scale = self.split_params(params)
-    component = sampling.gumbel_argmax(logits / temperature, component_seed)
-    pick = tf.one_hot(component, self.num_components)[..., tf.newaxis]  # [..., K, 1]
+    size, components = self.element_size(params), self.num_components
+    component = sampling.gumbel_argmax(logits / temperature,
+                                       noise=noise[..., :int(logits.shape[-1])])
+    pick = tf.expand_dims(tf.one_hot(component, components), -1)  # [..., K, 1]; a builtin
     loc = tf.reduce_sum(loc * pick, axis=-2)
     scale = tf.reduce_sum(scale * pick, axis=-2)
-    return loc + temperature * scale * sampling.normal(tf.shape(loc), noise_seed)
+    standard = sampling.normal_from_uniform(noise[..., components:components + size],
+                                            noise[..., components + size:])
+    return loc + temperature * scale * standard
 
   def get_config(self):
     return {"num_components": self.num_components, "min_scale": self.min_scale,

@@ -78,8 +78,11 @@ class DiscretizedLogisticMixture(Head):
   def check_support(self, x):
     return check_integer_range(x, self.num_bins, repr(self) + " head")
 
-  def _sample_elements(self, params, seed, temperature):
-    return self._element_distribution(params).sample_with_temperature(seed, temperature)
+  def noise_size(self, num_params):
+    return self.num_components + self._num_channels  # Gumbel noise, then one per channel.
+
+  def _sample_from_noise(self, params, noise, temperature):
+    return self._element_distribution(params).sample_from_noise(noise, temperature)
 
   def get_config(self):
     return {"num_components": self.num_components, "num_bins": self.num_bins,

@@ -145,10 +145,16 @@ class DiscretizedLogisticMixtureDistribution(tfd.Distribution):
 
   def sample_with_temperature(self, seed=None, temperature=1.0):
     """One draw per batch member, with TFLite-builtin ops: [batch..., (C)]."""
+    shape = tf.concat([tf.shape(self._logits)[:-1],
+                       [int(self._logits.shape[-1]) + self._num_channels]], axis=0)
+    return self.sample_from_noise(sampling.uniform(shape, seed), temperature)
+
+  def sample_from_noise(self, noise, temperature=1.0):
+    """The draw of `sample_with_temperature` from uniform noise [batch..., K + C]."""
     num_components = int(self._logits.shape[-1])
-    component_seed, *channel_seeds = sampling.split(seed, 1 + self._num_channels)
-    component = sampling.gumbel_argmax(self._logits / temperature, component_seed)
-    one_hot = tf.one_hot(component, num_components)[..., :, tf.newaxis]   # [..., K, 1]
+    component = sampling.gumbel_argmax(self._logits / temperature,
+                                       noise=noise[..., :num_components])
+    one_hot = tf.expand_dims(tf.one_hot(component, num_components), -1)   # [..., K, 1]
     loc = tf.reduce_sum(self._loc * one_hot, axis=-2)                     # [..., C]
     log_scale = tf.reduce_sum(self._log_scale * one_hot, axis=-2)
     coeffs = tf.reduce_sum(self._coeffs * one_hot, axis=-2)
@@ -159,8 +165,7 @@ class DiscretizedLogisticMixtureDistribution(tfd.Distribution):
       for previous in range(channel):
         mean = mean + tf.tanh(coeffs[..., pair]) * scaled_values[previous]
         pair += 1
-      uniform = sampling.uniform(tf.shape(mean), channel_seeds[channel])
-      logistic = tf.math.log(uniform) - tf.math.log(1.0 - uniform)
+      logistic = sampling.logistic_from_uniform(noise[..., num_components + channel])
       continuous = mean + temperature * tf.exp(log_scale[..., channel]) * logistic
       value = tf.clip_by_value(tf.round((continuous + 1.0) * 0.5 * float(self._num_bins - 1)),
                                0.0, float(self._num_bins - 1))

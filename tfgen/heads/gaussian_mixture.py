@@ -55,13 +55,17 @@ class GaussianMixture(Head):
   def check_support(self, x):
     return check_finite(x, "GaussianMixture head")
 
-  def _sample_elements(self, params, seed, temperature):
-    component_seed, noise_seed = sampling.split(seed, 2)
+  def noise_size(self, num_params):
+    return self.num_components + 2  # The component's Gumbel noise, then a Box-Muller pair.
+
+  def _sample_from_noise(self, params, noise, temperature):
+    components = self.num_components
     logits, loc, scale = self.split_params(params)
-    component = sampling.gumbel_argmax(logits / temperature, component_seed)
-    loc = sampling.select(loc, component, self.num_components)
-    scale = sampling.select(scale, component, self.num_components)
-    return loc + temperature * scale * sampling.normal(tf.shape(loc), noise_seed)
+    component = sampling.gumbel_argmax(logits / temperature, noise=noise[..., :components])
+    loc = sampling.select(loc, component, components)
+    scale = sampling.select(scale, component, components)
+    standard = sampling.normal_from_uniform(noise[..., components], noise[..., components + 1])
+    return loc + temperature * scale * standard
 
   def get_config(self):
     return {"num_components": self.num_components, "min_scale": self.min_scale}

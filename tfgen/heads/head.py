@@ -4,6 +4,8 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfgen.heads import sampling
+
 tfd = tfp.distributions
 
 
@@ -25,8 +27,9 @@ class Head:
   positions before g in its ordering.
 
   Subclasses define `params_per_element`, `_element_distribution`,
-  `check_support` and `_sample_elements`; `sample` must use only ops that
-  convert to TFLite builtins.
+  `check_support`, `noise_size` and `_sample_from_noise`; every draw is a
+  transform of uniform noise with ops that convert to TFLite builtins, so a
+  client that passes the noise (`sample_from_noise`) replays a draw exactly.
   """
 
   # How many trailing axes of the event one parameter vector covers.
@@ -99,7 +102,32 @@ class Head:
     Returns:
       float32 samples of shape params.shape[:-1] + element_shape.
     """
-    return self._sample_elements(tf.convert_to_tensor(params, tf.float32), seed, temperature)
+    params = tf.convert_to_tensor(params, tf.float32)
+    shape = tf.concat([tf.shape(params)[:-1], [self.noise_size(int(params.shape[-1]))]], axis=0)
+    return self._sample_from_noise(params, sampling.uniform(shape, seed), temperature)
+
+  def sample_from_noise(self, params, noise, temperature=1.0):
+    """The draw of `sample` with its randomness given: uniform noise in [0, 1].
+
+    Args:
+      params: [batch..., *grid_shape, params_per_element].
+      noise: [batch..., *grid_shape, noise_size(params_per_element)] uniform
+        numbers (clipped into (1e-6, 1 - 1e-6)).
+      temperature: > 0.
+    Returns:
+      float32 samples of shape params.shape[:-1] + element_shape.
+    """
+    params = tf.convert_to_tensor(params, tf.float32)
+    noise = sampling.clip_noise(noise)
+    size = self.noise_size(int(params.shape[-1]))
+    if noise.shape.rank is not None and noise.shape[-1] is not None and noise.shape[-1] != size:
+      raise ValueError(f"{self!r} draws an element from {size} uniform numbers, got noise with "
+                       f"last axis {noise.shape[-1]}")
+    return self._sample_from_noise(params, noise, temperature)
+
+  def noise_size(self, num_params):
+    """How many uniform numbers one element's draw takes, for `num_params` params per element."""
+    raise NotImplementedError
 
   def mean(self, params):
     """E[x | params] per element, the "x hat" of NADE pictures: params.shape[:-1] (+ element)."""
@@ -117,7 +145,7 @@ class Head:
     """
     raise NotImplementedError
 
-  def _sample_elements(self, params, seed, temperature):
+  def _sample_from_noise(self, params, noise, temperature):
     raise NotImplementedError
 
   def get_config(self):

@@ -49,9 +49,12 @@ class Normal(Head):
   def check_support(self, x):
     return check_finite(x, "Normal head")
 
-  def _sample_elements(self, params, seed, temperature):
-    loc = params[..., 0]
-    return loc + temperature * self.scale(params) * sampling.normal(tf.shape(loc), seed)
+  def noise_size(self, num_params):
+    return 2
+
+  def _sample_from_noise(self, params, noise, temperature):
+    standard = sampling.normal_from_uniform(noise[..., 0], noise[..., 1])
+    return params[..., 0] + temperature * self.scale(params) * standard
 
   def get_config(self):
     return {"min_scale": self.min_scale}

@@ -55,14 +55,37 @@ def normal(shape, seed=None):
   return tf.random.stateless_normal(shape, seed=seed)
 
 
-def gumbel_argmax(logits, seed=None):
+def clip_noise(noise):
+  """Uniform noise clipped into (eps, 1 - eps), so that noise of exactly 0 or 1 stays finite."""
+  return tf.clip_by_value(tf.cast(noise, tf.float32), _EPSILON, 1.0 - _EPSILON)
+
+
+def gumbel_argmax(logits, seed=None, noise=None):
   """Index drawn from Categorical(logits) over the last axis, by the Gumbel-max trick.
 
   argmax(logits + g), g = -log(-log u), uses only uniform, log and argmax, all
-  TFLite builtins.
+  TFLite builtins. `noise` (uniform, the shape of logits) replaces the draw of u.
   """
-  gumbel = -tf.math.log(-tf.math.log(uniform(tf.shape(logits), seed)))
+  noise = uniform(tf.shape(logits), seed) if noise is None else clip_noise(noise)
+  gumbel = -tf.math.log(-tf.math.log(noise))
   return tf.argmax(logits + gumbel, axis=-1, output_type=tf.int32)
+
+
+def normal_from_uniform(first, second):
+  """Standard normal draws from two uniforms of one shape (Box-Muller).
+
+    z = sqrt(-2 log u1) cos(2 pi u2)
+
+  With u clipped to (1e-6, 1 - 1e-6), |z| < 5.26.
+  """
+  first, second = clip_noise(first), clip_noise(second)
+  return tf.sqrt(-2.0 * tf.math.log(first)) * tf.cos(2.0 * np.pi * second)
+
+
+def logistic_from_uniform(noise):
+  """Standard logistic draws: log u - log(1 - u)."""
+  noise = clip_noise(noise)
+  return tf.math.log(noise) - tf.math.log(1.0 - noise)
 
 
 def select(values, index, depth):

@@ -76,8 +76,8 @@ class GenerativeModel(keras.Model):
     if "sample" not in self.served_functions():
       raise ValueError(f"{type(self).__name__} cannot sample: it has no distribution over "
                        "its inputs (a VAE has a prior to sample from)")
-    known = inspect.signature(self._sample).parameters
-    unknown = sorted(set(options) - set(known))
+    known = set(inspect.signature(self._sample).parameters) - {"noise"}  # sample_from_noise's.
+    unknown = sorted(set(options) - known)
     if unknown:
       raise TypeError(f"{type(self).__name__}.sample() got unexpected keyword arguments "
                       f"{unknown}")
@@ -102,6 +102,52 @@ class GenerativeModel(keras.Model):
 
   def _sample(self, num_samples, condition, temperature, seed, **options):
     raise NotImplementedError
+
+  def noise_shapes(self):
+    """{name: shape without the batch axis} of the noise `sample_from_noise` takes; {} if none.
+
+    "uniform" is uniform in [0, 1] (the head's draws, `Head.sample_from_noise`);
+    "z" is standard normal (a latent variable).
+    """
+    return {}
+
+  def sample_from_noise(self, noise, *, condition=None, temperature=1.0):
+    """The samples that `noise` draws: `sample` with its randomness given.
+
+    The same noise gives the same samples here, in a SavedModel and in TFLite
+    (the `sample_from_noise` signature), so a client can replay a draw exactly.
+
+    Args:
+      noise: {name: [num_samples, *shape]} for every entry of `noise_shapes()`
+        (a tensor when there is one entry).
+      condition: for a conditional model, an int label or int labels [num_samples].
+      temperature: > 0.
+    Returns:
+      float32 [num_samples, *event_shape].
+    """
+    shapes = self.noise_shapes()
+    if not shapes:
+      raise ValueError(f"{type(self).__name__} draws from no noise it can be given")
+    if not isinstance(noise, dict):
+      if len(shapes) != 1:
+        raise ValueError(f"{type(self).__name__} takes noise as a dict with keys {sorted(shapes)}")
+      noise = {next(iter(shapes)): noise}
+    if sorted(noise) != sorted(shapes):
+      raise ValueError(f"noise must have the keys {sorted(shapes)}, got {sorted(noise)}")
+    noise = {name: tf.convert_to_tensor(value, tf.float32) for name, value in noise.items()}
+    counts = set()
+    for name, value in noise.items():
+      if tuple(value.shape[1:]) != tuple(shapes[name]) or value.shape.rank < 1:
+        raise ValueError(f"noise[{name!r}] must have shape [num_samples, "
+                         f"{', '.join(map(str, shapes[name]))}], got {tuple(value.shape)}")
+      counts.add(int(value.shape[0]))
+    if len(counts) != 1:
+      raise ValueError(f"the noise entries give different sample counts: {sorted(counts)}")
+    num_samples, temperature = self.check_sample_arguments(counts.pop(), temperature)
+    if condition is not None:
+      condition = conditioning.per_sample(condition, num_samples)
+    return self._sample(num_samples, self.encode_condition(condition), temperature, None,
+                        noise=noise)
 
   # ---- likelihood --------------------------------------------------------
 
@@ -133,7 +179,7 @@ class GenerativeModel(keras.Model):
     """
     return ("sample", "log_prob") if self.likelihood_kind else ()
 
-  def serving_signatures(self):
+  def serving_signatures(self, seeded=True):
     """What an exporter saves: {name: concrete function with named TensorSpecs}.
 
     One signature per entry of `served_functions()`, each taking and returning
@@ -151,18 +197,33 @@ class GenerativeModel(keras.Model):
     `condition` is int labels [batch] for a conditional model; `seed` an int32
     [2] stateless seed, so a client can replay a draw. Families add their own
     (a sequence model's `step`, a forecaster's `forecast`).
+
+    A model that samples also serves
+
+      sample_from_noise(<noise_shapes()> (, condition)) -> {"samples"}
+
+    With seeded=False (for TFLite, where the stateless kernels are not
+    builtins) no signature takes a seed: `sample`, `elbo` and a sampled
+    `log_prob` draw with the interpreter's own random ops, and
+    `sample_from_noise` is the way to replay a draw.
     """
     signatures = {}
-    for name in self.served_functions():
-      built = self._serving_function(name)
+    names = self.served_functions()
+    if "sample" in names and self.noise_shapes():
+      names = tuple(names) + ("sample_from_noise",)
+    for name in names:
+      built = self._serving_function(name, seeded)
       if built is not None:
         function, specs = built
         signatures[name] = tf.function(function).get_concrete_function(**specs)
     return signatures
 
-  def _serving_function(self, name):
+  def _serving_function(self, name, seeded=True):
     """(function of named tensors -> {name: tensor}, {argument: TensorSpec}), or None."""
     specs = {}
+    if name == "sample_from_noise":
+      specs.update({key: tf.TensorSpec((None,) + tuple(shape), tf.float32, name=key)
+                    for key, shape in self.noise_shapes().items()})
     if name in ("log_prob", "encode", "reconstruct", "elbo"):
       specs["x"] = tf.TensorSpec((None,) + tuple(self.event_shape), tf.float32, name="x")
     if name in ("decode", "generate"):
@@ -176,7 +237,7 @@ class GenerativeModel(keras.Model):
     elif name == "sample":
       specs["num_samples"] = tf.TensorSpec([], tf.int32, name="num_samples")
     takes_seed = "seed" in inspect.signature(self.log_prob).parameters
-    if name in ("sample", "elbo") or (name == "log_prob" and takes_seed):
+    if seeded and (name in ("sample", "elbo") or (name == "log_prob" and takes_seed)):
       specs["seed"] = tf.TensorSpec([2], tf.int32, name="seed")
 
     def condition_of(inputs):
@@ -185,12 +246,16 @@ class GenerativeModel(keras.Model):
     def function(**inputs):
       condition = condition_of(inputs)
       if name == "log_prob":
-        extra = {"seed": inputs["seed"]} if "seed" in inputs else {}
+        extra = {"seed": inputs.get("seed")} if takes_seed else {}
         return {"log_prob": self.log_prob(inputs["x"], condition, **extra)}
       if name == "sample":
         count = (tf.shape(inputs["condition"])[0] if "condition" in inputs
                  else inputs["num_samples"])
-        return {"samples": self._serve_sample(count, condition, inputs["seed"])}
+        return {"samples": self._serve_sample(count, condition, inputs.get("seed"))}
+      if name == "sample_from_noise":
+        noise = {key: inputs[key] for key in self.noise_shapes()}
+        count = tf.shape(next(iter(noise.values())))[0]
+        return {"samples": self._serve_sample(count, condition, None, noise)}
       if name == "encode":
         encoded = (self.encode(inputs["x"], condition) if self.num_conditions
                    else self.encode(inputs["x"]))
@@ -203,18 +268,21 @@ class GenerativeModel(keras.Model):
       if name == "reconstruct":
         return {"reconstruction": self.reconstruct(inputs["x"], condition)}
       if name == "elbo":
-        elbo, reconstruction, kl = self.elbo(inputs["x"], condition, seed=inputs["seed"])
+        elbo, reconstruction, kl = self.elbo(inputs["x"], condition, seed=inputs.get("seed"))
         return {"elbo": elbo, "reconstruction": reconstruction, "kl": kl}
       if name == "generate":
         return {"images": self.generate(inputs["z"], condition)}
       return {"images": self.translate(inputs["images"], name.split("_", 1)[1])}
 
-    known = ("log_prob", "sample", "encode", "decode", "reconstruct", "elbo", "generate",
+    known = ("log_prob", "sample", "sample_from_noise", "encode", "decode", "reconstruct", "elbo", "generate",
              "translate_a2b", "translate_b2a")
     return (function, specs) if name in known else None
 
-  def _serve_sample(self, num_samples, condition, seed):
-    """`sample` for a tensor count inside a serving graph: [num_samples, *event_shape]."""
+  def _serve_sample(self, num_samples, condition, seed, noise=None):
+    """`sample` (or `sample_from_noise`) for a tensor count inside a serving graph:
+    [num_samples, *event_shape]."""
+    if noise is not None:
+      return self._sample(num_samples, condition, 1.0, None, noise=noise)
     return self._sample(num_samples, condition, 1.0, seed)
 
   # ---- conditions --------------------------------------------------------

@@ -281,8 +281,13 @@ class GAN(GenerativeModel):
     return super().sample(num_samples, condition=condition, temperature=temperature, seed=seed,
                           quantize=quantize)
 
-  def _sample(self, num_samples, condition, temperature, seed, quantize=True):
-    z = temperature * sampling.normal([num_samples, self.latent_size], seed)
+  def noise_shapes(self):
+    """{"z": [latent_size]}, standard normal: sample_from_noise(z) is round(generate(z))."""
+    return {"z": (self.latent_size,)}
+
+  def _sample(self, num_samples, condition, temperature, seed, quantize=True, noise=None):
+    z = temperature * (sampling.normal([num_samples, self.latent_size], seed) if noise is None
+                       else noise["z"])
     images = self.generate(z, condition)
     return tf.round(images) if quantize else images
 

@@ -173,8 +173,13 @@ class AutoregressiveModel(GenerativeModel):
                           conditioned_on=conditioned_on, mask=mask, cached=cached, top_k=top_k,
                           top_p=top_p)
 
+  def noise_shapes(self):
+    """{"uniform": [num_positions, noise_size]}: the head's noise for the element at each
+    position (flat positions, whatever the sampling order)."""
+    return {"uniform": (self.num_positions, self.head.noise_size(int(self.params_shape[-1])))}
+
   def _sample(self, num_samples, condition, temperature, seed, conditioned_on=None, mask=None,
-              cached=True, top_k=0, top_p=1.0):
+              cached=True, top_k=0, top_p=1.0, noise=None):
     top_k, top_p = self.check_filters(top_k, top_p)
     shape = (num_samples,) + self.event_shape
     if conditioned_on is None:
@@ -199,8 +204,9 @@ class AutoregressiveModel(GenerativeModel):
       condition = tf.zeros([num_samples, 0])
     if not self.built:
       self(self._model_inputs(tf.zeros(shape, tf.float32), condition))
-    return self._compiled_sampler(cached, top_k, top_p)(values, mask, tf.constant(temperature),
-                                                        seed, condition)
+    return self._compiled_sampler(cached, top_k, top_p)(
+        values, mask, tf.constant(temperature), seed, condition,
+        None if noise is None else noise["uniform"])
 
   def _compiled_sampler(self, cached, top_k, top_p):
     """The sampling loop compiled once per (cached, top_k, top_p); XLA when jit_sampling."""
@@ -219,15 +225,18 @@ class AutoregressiveModel(GenerativeModel):
                        f"{type(self).__name__} has a {type(self.head).__name__} head")
     return top_k, top_p
 
-  def draw(self, params, seed, temperature, top_k=0, top_p=1.0):
+  def draw(self, params, seed, temperature, top_k=0, top_p=1.0, noise=None):
     """Elements drawn from head params [batch, P] under the next-token rules: [batch, *element].
 
     With top_k or top_p set (Categorical heads) the logits are filtered by
-    `sampling.filter_logits` first, at the given temperature.
+    `sampling.filter_logits` first, at the given temperature. `noise`
+    (uniform, [batch, noise_size]) replaces the random draw.
     """
     if isinstance(self.head, heads_lib.Categorical):
       params = sampling.filter_logits(params, temperature, top_k, top_p)
       temperature = 1.0
+    if noise is not None:
+      return self.head.sample_from_noise(params, noise, temperature)
     return self.head.sample(params, seed, temperature)
 
   def _model_inputs(self, values, condition):
@@ -263,7 +272,7 @@ class AutoregressiveModel(GenerativeModel):
                         [tf.shape(values)[0], self.num_positions, self.params_shape[-1]])
     return tf.gather(params, position, axis=1), state
 
-  def _sample_loop(self, values, mask, temperature, seed, condition, cached, top_k, top_p):
+  def _sample_loop(self, values, mask, temperature, seed, condition, noise, cached, top_k, top_p):
     batch = tf.shape(values)[0]
     order = self.sampling_order()
     flat_values = tf.reshape(values, [batch, self.num_positions, self.element_size])
@@ -279,7 +288,8 @@ class AutoregressiveModel(GenerativeModel):
       current = tf.reshape(flat_values, tf.shape(values))
       params, state = sample_step(current, step, position, state, condition)
       step_seed = None if seed is None else tf.random.experimental.stateless_fold_in(seed, step)
-      drawn = self.draw(params[:, tf.newaxis, :], step_seed, temperature, top_k, top_p)
+      step_noise = None if noise is None else tf.gather(noise, position, axis=1)[:, tf.newaxis, :]
+      drawn = self.draw(params[:, tf.newaxis, :], step_seed, temperature, top_k, top_p, step_noise)
       drawn = tf.reshape(drawn, [batch, 1, self.element_size])
       free = (1.0 - flat_mask) * tf.one_hot(position, self.num_positions)[tf.newaxis, :, tf.newaxis]
       return flat_values * (1.0 - free) + drawn * free, state
@@ -296,14 +306,15 @@ class AutoregressiveModel(GenerativeModel):
 
   # ---- serving -------------------------------------------------------------
 
-  def _serve_sample(self, num_samples, condition, seed):
-    """The compiled loop of `sample` for a tensor count, so a seed gives the same samples in
-    a SavedModel as in Python: [num_samples, *event_shape]."""
+  def _serve_sample(self, num_samples, condition, seed, noise=None):
+    """The compiled loop of `sample` (or `sample_from_noise`) for a tensor count, so a seed
+    gives the same samples in a SavedModel as in Python: [num_samples, *event_shape]."""
     shape = tf.concat([[num_samples], tf.constant(self.event_shape, tf.int32)], axis=0)
     if condition is None:
       condition = tf.zeros([num_samples, 0])
-    return self._compiled_sampler(True, 0, 1.0)(tf.zeros(shape), tf.zeros(shape), tf.constant(1.0),
-                                                seed, condition)
+    return self._compiled_sampler(True, 0, 1.0)(
+        tf.zeros(shape), tf.zeros(shape), tf.constant(1.0), seed, condition,
+        None if noise is None else noise["uniform"])
 
   # ---- config ------------------------------------------------------------
 

@@ -254,13 +254,13 @@ class ResidualGRU(SequenceModel):
       frames = frames.write(step, previous)
     return tf.transpose(frames.stack(), [1, 0, 2])
 
-  def serving_signatures(self):
+  def serving_signatures(self, seeded=True):
     """`SequenceModel`'s, and the mean forecast:
 
       forecast(observed [batch, time, features] float32, num_frames int32 []
                (, condition [batch] int32)) -> {"frames": [batch, num_frames, features]}
     """
-    signatures = super().serving_signatures()
+    signatures = super().serving_signatures(seeded)
 
     @tf.function
     def forecast(observed, num_frames, condition=None):

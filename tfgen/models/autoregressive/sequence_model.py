@@ -168,7 +168,7 @@ class SequenceModel(AutoregressiveModel):
         params, state = self._compiled_step(tf.constant([float(token)]), tf.constant(position),
                                             state, condition)
 
-  def serving_signatures(self):
+  def serving_signatures(self, seeded=True):
     """`AutoregressiveModel`'s, and the cached step, so a client can run the loop itself:
 
       initial_state(batch_size int32 []) -> {"state_0", "state_1", ...}
@@ -178,7 +178,7 @@ class SequenceModel(AutoregressiveModel):
     The state is the flattened `start_state` (RNN states, caches), explicit
     tensors with no variables.
     """
-    signatures = super().serving_signatures()
+    signatures = super().serving_signatures(seeded)
     template = self.start_state(1)
     leaves = tf.nest.flatten(template)
     state_specs = {f"state_{index}": tf.TensorSpec((None,) + tuple(leaf.shape[1:]), leaf.dtype,

@@ -164,12 +164,17 @@ class Flow(GenerativeModel):
     """x = f^-1(z) in data space: [batch, *event_shape]."""
     return self.postprocess(tf.reshape(self.inverse_transform(z), (-1,) + self.event_shape))
 
-  def _sample(self, num_samples, condition, temperature, seed):
+  def noise_shapes(self):
+    """{"z": [num_dims]}, standard normal: sample_from_noise(z) is f^-1(z)."""
+    return {"z": (self.num_dims,)}
+
+  def _sample(self, num_samples, condition, temperature, seed, noise=None):
     """x = f^-1(z), z ~ N(0, temperature^2 I): [num_samples, *event_shape]."""
     del condition  # Always None: flows are unconditional.
     if not self.built:
       self(tf.zeros((1,) + self.event_shape))
-    z = temperature * sampling.normal([num_samples, self.num_dims], seed)
+    z = temperature * (sampling.normal([num_samples, self.num_dims], seed) if noise is None
+                       else noise["z"])
     return self.inverse(z)
 
   def get_config(self):

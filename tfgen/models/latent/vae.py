@@ -295,16 +295,24 @@ class VAE(GenerativeModel):
     return super().sample(num_samples, condition=condition, temperature=temperature, seed=seed,
                           mean=mean)
 
-  def _sample(self, num_samples, condition, temperature, seed, mean=False):
+  def noise_shapes(self):
+    """{"z": [latent_size] standard normal (scaled by the prior), "uniform": the head's noise}."""
+    params_shape = self.head.params_shape(self.event_shape)
+    return {"z": (self.latent_size,),
+            "uniform": params_shape[:-1] + (self.head.noise_size(params_shape[-1]),)}
+
+  def _sample(self, num_samples, condition, temperature, seed, mean=False, noise=None):
     if not self.built:
       self.build()
     seeds = sampling.split(seed, 2)
     prior = self.prior(condition, num_samples)
-    z = prior.mean() + temperature * prior.stddev() * sampling.normal(
-        [num_samples, self.latent_size], seeds[0])
-    params = self.decode(z, condition)
+    standard = (sampling.normal([num_samples, self.latent_size], seeds[0]) if noise is None
+                else noise["z"])
+    params = self.decode(prior.mean() + temperature * prior.stddev() * standard, condition)
     if mean:
       return self.head.mean(params)
+    if noise is not None:
+      return self.head.sample_from_noise(params, noise["uniform"])
     return self.head.sample(params, seeds[1])
 
   def reconstruct(self, x, condition=None):
