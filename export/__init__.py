@@ -1,1 +1,1 @@
-"""Exports trained tfgen workdirs: SavedModels in TF Serving's layout (TFLite comes next)."""
+"""Exports trained tfgen workdirs: SavedModels in TF Serving's layout, TFLite, phone demos."""

@@ -94,6 +94,10 @@ def example_inputs(structured_input, batch_size=3, seed=0):
       value = np.array([1, 2], np.int32)
     elif name == "condition":
       value = np.zeros(shape, np.int32)
+    elif name == "uniform":  # Noise away from 0 and 1, where Box-Muller and Gumbel are steep.
+      value = rng.uniform(0.05, 0.95, size=shape).astype(np.float32)
+    elif name == "z":
+      value = rng.normal(size=shape).astype(np.float32)
     elif name == "observed":
       value = rng.normal(size=[batch_size, 5] + list(shape[2:])).astype(np.float32)
     elif spec.dtype.is_integer:

@@ -17,7 +17,10 @@ from it, signature by signature, with `TFLITE_BUILTINS` only: a Flex op would
 convert but not run in LiteRT, so such a signature is left out and named, with
 the op that stopped it. The result is then run in LiteRT beside the SavedModel
 on a few inputs; the export fails when they differ by more than the tolerance
-of its quantization, and only then is OUTPUT written (atomically).
+of its quantization, and only then is OUTPUT written (atomically), with
+OUTPUT's stem + ".json" beside it: what a client needs besides the model
+(`metadata`: the event shape, value count, vocabulary, class names, noise
+shapes), so a phone needs no TensorFlow and no tfgen.
 """
 
 import os
@@ -85,7 +88,7 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
   if quantize not in TOLERANCES:
     raise ValueError(f"quantize must be one of {', '.join(TOLERANCES)}, got {quantize!r}")
   started = time.time()
-  model, config, _ = Workdir(workdir).load_model()
+  model, config, info = Workdir(workdir).load_model()
   print_fn(f"build: {config.model.name} from {workdir} ({model.count_params()} parameters)")
   signatures = model.serving_signatures(seeded=False)
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
@@ -117,6 +120,7 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
              f"(tolerance {TOLERANCES[quantize]:g}{relative})")
   finally:
     shutil.rmtree(folder, ignore_errors=True)
+  atomic.write_json(metadata_path(output), metadata(model, config, info, converted, quantize))
   with atomic.atomic_path(output) as temporary:
     with open(temporary, "wb") as handle:
       handle.write(flatbuffer)
@@ -124,6 +128,22 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
            f"{time.time() - started:.1f} s")
   return {"path": output, "signatures": converted, "skipped": skipped,
           "bytes": os.path.getsize(output), "max_diff": max_diff}
+
+
+def metadata_path(output):
+  """The JSON beside a .tflite file: NAME.tflite -> NAME.json."""
+  return os.path.splitext(output)[0] + ".json"
+
+
+def metadata(model, config, info, signatures, quantize):
+  """What a client reads beside the .tflite file (the interpreter lists the tensors)."""
+  return {"model": config.model.name, "dataset": info.name, "quantize": quantize,
+          "signatures": list(signatures), "event_shape": list(model.event_shape),
+          "num_values": info.num_values, "vocabulary": info.vocabulary,
+          "class_names": None if info.class_names is None else list(info.class_names),
+          "noise_shapes": {name: list(shape) for name, shape in model.noise_shapes().items()},
+          "element_size": getattr(model, "element_size", None),
+          "context_length": getattr(model, "context_length", None)}
 
 
 def verify(flatbuffer, saved_model_path, keys, quantize="none", representative=None,

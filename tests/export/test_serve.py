@@ -40,7 +40,7 @@ def test_status_and_metadata_as_tf_serving_gives_them(served):
       "version": "1", "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
   meta = requests.get(f"{url}/v1/models/tiny/versions/1/metadata", timeout=30).json()
   signatures = meta["metadata"]["signature_def"]["signature_def"]
-  assert set(signatures) == {"log_prob", "sample"}
+  assert set(signatures) == {"log_prob", "sample", "sample_from_noise"}
   x = signatures["log_prob"]["inputs"]["x"]
   assert x["dtype"] == "DT_FLOAT" and [d["size"] for d in x["tensor_shape"]["dim"]] == [
       "-1", "3", "3", "1"]

@@ -1,33 +1,25 @@
 """TFLite export: builtin ops only, parity with TensorFlow in LiteRT, quantized sizes."""
 
+import json
 import os
 
 import numpy as np
-import pytest
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
 from export import tflite_lib
-from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
 
 
-@pytest.fixture(scope="module")
-def names_run(tmp_path_factory):
-  # Weights large enough for dynamic-range quantization to apply.
-  return tiny_runs.names_run(tmp_path_factory.mktemp("tflite") / "names", hidden_units=64,
-                             embedding_size=8)
-
-
-def test_the_cached_step_runs_in_litert_like_the_model(names_run, tmp_path):
-  lines = []
-  result = tflite_lib.export(names_run, str(tmp_path / "names.tflite"), print_fn=lines.append)
-  assert result["signatures"] == ["initial_state", "sample", "sample_from_noise", "step"]
-  assert "not TFLite builtins" in result["skipped"]["log_prob"]
-  assert any(line.startswith("convert: log_prob left out") for line in lines)
-  assert result["max_diff"] <= 1e-4
+def test_the_cached_step_runs_in_litert_like_the_model(names_run, names_tflite):
+  path, lines = names_tflite
+  assert any(line.startswith("convert: log_prob left out: not TFLite builtins") for line in lines)
+  assert "convert: initial_state, sample, sample_from_noise, step (none)" in lines
+  metadata = json.load(open(tflite_lib.metadata_path(path)))
+  assert metadata["signatures"] == ["initial_state", "sample", "sample_from_noise", "step"]
+  assert len(metadata["vocabulary"]) == metadata["num_values"]
   model, _, _ = Workdir(names_run).load_model()
-  runner = litert.Interpreter(model_path=result["path"]).get_signature_runner("step")
+  runner = litert.Interpreter(model_path=path).get_signature_runner("step")
   state = model.start_state(1)
   flat = {f"state_{index}": leaf.numpy() for index, leaf in enumerate(tf.nest.flatten(state))}
   token = np.array([[0.0]], np.float32)
@@ -53,12 +45,12 @@ def test_quantized_exports_are_smaller_and_within_their_tolerance(names_run, tmp
   assert sizes["int8"] < sizes["none"]
 
 
-def test_an_image_model_scores_and_replays_draws_in_litert(tmp_path):
+def test_an_image_model_scores_and_replays_draws_in_litert(made_run, made_tflite):
   """MADE: log_prob (one-hot log-softmax) and sample_from_noise equal TensorFlow's; sample runs."""
-  workdir = tiny_runs.made_run(tmp_path / "made", hidden_units=(8,))
-  result = tflite_lib.export(workdir, str(tmp_path / "made.tflite"), print_fn=lambda _: None)
+  _, result = made_tflite
   assert result["signatures"] == ["log_prob", "sample", "sample_from_noise"]
-  model, _, _ = Workdir(workdir).load_model()
+  assert result["max_diff"] <= 1e-4
+  model, _, _ = Workdir(made_run).load_model()
   interpreter = litert.Interpreter(model_path=result["path"])
   rng = np.random.default_rng(0)
   x = rng.integers(0, 17, size=(1, 8, 8, 1)).astype(np.float32)

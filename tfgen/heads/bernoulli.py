@@ -4,7 +4,6 @@ import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-from tfgen.heads import sampling
 from tfgen.heads.head import Head, check_integer_range
 
 tfd = tfp.distributions

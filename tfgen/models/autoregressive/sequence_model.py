@@ -173,10 +173,11 @@ class SequenceModel(AutoregressiveModel):
 
       initial_state(batch_size int32 []) -> {"state_0", "state_1", ...}
       step(previous [batch, element] float32, position int32 [], state_0, ...
-           (, condition [batch] int32)) -> {"params", "state_0", ...}
+           (, condition [batch] int32)) -> {"params", "mean", "state_0", ...}
 
     The state is the flattened `start_state` (RNN states, caches), explicit
-    tensors with no variables.
+    tensors with no variables; "mean" is the head's mean of the next element
+    (what a mean rollout feeds back).
     """
     signatures = super().serving_signatures(seeded)
     template = self.start_state(1)
@@ -196,7 +197,7 @@ class SequenceModel(AutoregressiveModel):
                                                   for index in range(len(leaves))])
       one_hot = None if condition is None else self.encode_condition(condition)
       params, state = self.next_params(previous, position, state, one_hot)
-      return {"params": params, **named(state)}
+      return {"params": params, "mean": self.head.mean(params), **named(state)}
 
     step_specs = dict(previous=tf.TensorSpec([None, self.element_size], tf.float32,
                                              name="previous"),
