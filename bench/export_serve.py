@@ -51,19 +51,16 @@ def rate(url, digits, expected):
   return len(digits) / seconds
 
 
-def main():
-  parser = argparse.ArgumentParser(description=__doc__)
-  parser.add_argument("--num_requests", type=int, default=400)
-  parser.add_argument("--output", default=bench_util.default_output(__file__, "export_serve"))
-  args = parser.parse_args()
+def measure(num_requests):
+  """{"plain_requests_per_second", "batching_requests_per_second", "batching_speedup", ...}."""
   model = MADE((8, 8, 1), heads.Categorical(17), hidden_units=(256, 256))
-  digits = np.random.default_rng(0).integers(0, 17, (args.num_requests, 8, 8, 1)).astype(
+  digits = np.random.default_rng(0).integers(0, 17, (num_requests, 8, 8, 1)).astype(
       np.float32)
   expected = model.log_prob(digits).numpy()
   folder = tempfile.mkdtemp()
   saved_model_lib.save(model, model.serving_signatures(), os.path.join(folder, "made", "1"))
   models = serve_lib.load_models(folder)
-  results = {"num_requests": args.num_requests}
+  results = {"num_requests": num_requests}
   for name, batching in (("plain", False), ("batching", True)):
     app = serve_lib.make_app(models, batching=batching, max_batch_size=64, batch_timeout_ms=5)
     server = serve_lib.BackgroundServer(app)
@@ -78,8 +75,16 @@ def main():
   print(f"plain: {results['plain_requests_per_second']} requests/s; batching: "
         f"{results['batching_requests_per_second']} requests/s "
         f"({results['batching_speedup']}x, {results['batched_calls']} calls for "
-        f"{2 * args.num_requests} requests with the warm-up)")
-  bench_util.report(results, args.output)
+        f"{2 * num_requests} requests with the warm-up)")
+  return results
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__)
+  parser.add_argument("--num_requests", type=int, default=400)
+  parser.add_argument("--output", default=bench_util.default_output(__file__, "export_serve"))
+  args = parser.parse_args()
+  bench_util.report(measure(args.num_requests), args.output)
 
 
 if __name__ == "__main__":

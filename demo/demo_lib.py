@@ -10,13 +10,21 @@ import shutil
 import time
 
 import numpy as np
+from PIL import Image
+from sklearn.datasets import load_sample_image
 
 from apps.motion_prediction import evaluate_lib as motion_evaluate_lib
 from apps.motion_prediction import forecast_lib as motion_forecast_lib
 from apps.motion_prediction import train_lib as motion_train_lib
+from apps.motion_prediction.forecaster import Forecaster as MotionForecaster
 from apps.style_transfer import train_lib as style_train_lib
 from apps.text_generation import generate_lib
 from apps.text_generation import train_lib as text_train_lib
+from export import tflite_lib
+from export.demos import forecast_motion as demo_forecast_motion
+from export.demos import generate_text as demo_generate_text
+from export.demos import sample_images as demo_sample_images
+from export.demos import translate_image as demo_translate_image
 from tfgen import data
 from tfgen.configs import conditional_dcgan_digits
 from tfgen.configs import cvae_digits
@@ -399,9 +407,68 @@ Reproduce: `python -m apps.motion_prediction.train --model=mdn --small --workdir
 """
 
 
+def phone_section(demo):
+  """The runs above as TFLite files, run by the phone demos (LiteRT, numpy and Pillow only)."""
+  folder = os.path.join(demo.workdir, "exported")
+  rows, paths = [], {}
+  for name, keys in (("names_rnn", ["initial_state", "step"]), ("vae_digits", None),
+                     ("style_photos", ["translate_a2b"]), ("motion_walker", ["initial_state",
+                                                                             "step"])):
+    paths[name] = os.path.join(folder, f"{name}.tflite")
+    result = tflite_lib.export(demo.run_dir(name), paths[name], print_fn=lambda _: None,
+                               signature_keys=keys)
+    rows.append(f"| [{name}.tflite](exported/{name}.tflite) | {', '.join(result['signatures'])} | "
+                f"{result['bytes'] / 1e6:.2f} MB | {result['max_diff']:.1e} |")
+  text = demo_generate_text.generate(paths["names_rnn"], "", length=150, temperature=0.8, seed=0)
+  atomic.write_text(os.path.join(folder, "names.txt"), text)
+  drawn, num_values = demo_sample_images.draw(paths["vae_digits"], num_samples=16, seed=0)
+  demo_sample_images.save_grid(demo.picture("phone_vae_digits"), drawn, num_values)
+  photo = os.path.join(folder, "china_crop.png")
+  Image.fromarray(load_sample_image("china.jpg")[150:278, 250:378]).save(photo)
+  demo_translate_image.save(demo.picture("phone_restyled_china"),
+                            demo_translate_image.translate(paths["style_photos"], photo))
+  clip, _ = motion_forecast_lib.read_input("synthetic:200:walking")
+  observed = clip[:50]
+  phone = demo_forecast_motion.forecast(
+      paths["motion_walker"], os.path.join(demo.run_dir("motion_walker"),
+                                           "motion_normalizer.json"), observed, 25)
+  keras_forecast = MotionForecaster.from_workdir(demo.run_dir("motion_walker"))[0](
+      observed[np.newaxis], 25)[0]
+  np.save(os.path.join(folder, "motion_forecast.npy"), phone)
+  names_shown = ", ".join(name for name in text.split("\n") if name)
+  return f"""## On the phone: TFLite files and demos without TensorFlow
+
+`python -m export --format=tflite` turned four of the runs above into LiteRT
+files (builtin ops only, float32), each checked in LiteRT beside TensorFlow
+(max difference), with a JSON of what a client needs (vocabulary, shapes)
+beside it. The demos in `export/demos/` run them with `ai_edge_litert`, numpy
+and Pillow only:
+
+| file | signatures | size | max difference |
+|---|---|---|---|
+{chr(10).join(rows)}
+
+- `generate_text`: the char-RNN's `step`, run a character at a time with its
+  state passed round (temperature 0.8, seed 0): {names_shown}
+  ([names.txt](exported/names.txt)).
+- `sample_images`: the VAE's `sample_from_noise` on numpy noise (seed 0):
+  ![phone digits](phone_vae_digits.png)
+- `translate_image`: the CycleGAN's `translate_a2b` on a 128x128 crop of the
+  china photo: ![crop](exported/china_crop.png) ![restyled](phone_restyled_china.png)
+- `forecast_motion`: the motion GRU's `step`, rolled out 25 frames after 50
+  observed frames of the walker ([motion_forecast.npy](exported/motion_forecast.npy));
+  it differs from the Keras forecaster's by at most
+  {float(np.max(np.abs(phone - keras_forecast))):.1e} rad.
+
+Reproduce: `python -m export --workdir={demo.run_dir("names_rnn")} --format=tflite --signatures=initial_state,step --output={folder}`,
+then `python -m export.demos.generate_text --model={paths["names_rnn"]} --temperature=0.8 --seed=0`
+(and `sample_images`, `translate_image`, `forecast_motion` likewise).
+"""
+
+
 # The report's sections, in order; each takes the `Demo` and returns Markdown.
 SECTIONS = (fully_visible_section, pixel_cnn_section, double_counting_section, text_section,
-            latent_section, adversarial_section, motion_section)
+            latent_section, adversarial_section, motion_section, phone_section)
 
 
 def run(workdir, num_epochs=None, sections=SECTIONS):

@@ -22,6 +22,8 @@ _QUANTIZE = flags.DEFINE_enum(
     "quantize", "none", ["none", "fp16", "dynamic", "int8"],
     "TFLite: float32, float16 weights, dynamic-range int8 weights, or full int8 (weights and "
     "activations, calibrated on training data).")
+_SIGNATURES = flags.DEFINE_list(
+    "signatures", None, "--format=tflite: the signatures to convert (default: all that convert).")
 _NUM_CALIBRATION_EXAMPLES = flags.DEFINE_integer(
     "num_calibration_examples", 100, "--quantize=int8: training inputs per signature.")
 _OUTPUT = flags.DEFINE_string("output", "exported", "The model base folder.")
@@ -41,7 +43,8 @@ def main(argv):
     suffix = "" if _QUANTIZE.value == "none" else f"_{_QUANTIZE.value}"
     binary.run_main("export", lambda: tflite_lib.export(
         _WORKDIR.value, os.path.join(_OUTPUT.value, f"{name}{suffix}.tflite"), _QUANTIZE.value,
-        num_calibration_examples=_NUM_CALIBRATION_EXAMPLES.value))
+        num_calibration_examples=_NUM_CALIBRATION_EXAMPLES.value,
+        signature_keys=_SIGNATURES.value))
     return
   if _QUANTIZE.value != "none":
     binary.run_main("export", lambda: (_ for _ in ()).throw(

@@ -54,6 +54,9 @@ def export(workdir, output, model_name=None, version=1, print_fn=print, atol=1e-
   print_fn(f"trace: {', '.join(sorted(signatures))}")
   parent = os.path.join(output, model_name)
   os.makedirs(parent, exist_ok=True)
+  for stale in os.listdir(parent):  # Left by a killed export (TF Serving skips such names).
+    if stale.startswith(f".{version}.") and stale.endswith(".tmp"):
+      shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
   temporary = tempfile.mkdtemp(prefix=f".{version}.", suffix=".tmp", dir=parent)
   try:
     save(model, signatures, temporary)

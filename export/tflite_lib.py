@@ -77,13 +77,16 @@ def _first_error(error):
   return text.strip().splitlines()[0][:200]
 
 
-def export(workdir, output, quantize="none", print_fn=print, num_calibration_examples=100):
+def export(workdir, output, quantize="none", print_fn=print, num_calibration_examples=100,
+           signature_keys=None):
   """Converts `workdir`'s model; returns {"path", "signatures", "skipped", "bytes", "max_diff"}.
 
   Args:
     quantize: "none" (float32), "fp16", "dynamic" or "int8".
     num_calibration_examples: int8 only: calibration inputs per signature, from
       the training data (`representative_data`).
+    signature_keys: the serving signatures to convert (e.g. ["initial_state",
+      "step"] for a phone that runs the loop itself); default all.
   """
   if quantize not in TOLERANCES:
     raise ValueError(f"quantize must be one of {', '.join(TOLERANCES)}, got {quantize!r}")
@@ -91,6 +94,12 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
   model, config, info = Workdir(workdir).load_model()
   print_fn(f"build: {config.model.name} from {workdir} ({model.count_params()} parameters)")
   signatures = model.serving_signatures(seeded=False)
+  if signature_keys is not None:
+    unknown = sorted(set(signature_keys) - set(signatures))
+    if unknown:
+      raise ValueError(f"{type(model).__name__} serves no {', '.join(unknown)} (it serves "
+                       f"{', '.join(sorted(signatures))})")
+    signatures = {key: signatures[key] for key in signature_keys}
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
   try:
     saved_model_lib.save(model, signatures, folder)

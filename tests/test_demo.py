@@ -30,3 +30,12 @@ def test_demo_writes_a_report_with_numbers_and_pictures(tmp_path):
                        r"(\d+\.\d\d) \| (\d+\.\d\d) \|", text, flags=re.MULTILINE)
   assert len(quality) == 3 and all(float(fd) > 0 and 1 <= float(score) <= 10
                                    for _, fd, score in quality)
+  phone = re.findall(r"^\| \[(\w+)\.tflite\]\(exported/\w+\.tflite\) \| ([\w, ]+) \| (\d\.\d\d) MB \|",
+                     text, flags=re.MULTILINE)
+  assert [name for name, _, _ in phone] == ["names_rnn", "vae_digits", "style_photos",
+                                             "motion_walker"]
+  for name, _, _ in phone:
+    assert (tmp_path / "exported" / f"{name}.tflite").stat().st_size > 0
+  difference = re.search(r"Keras forecaster's by at most\s+(\d\.\de[-+]\d\d) rad", text)
+  assert difference and float(difference.group(1)) < 1e-3
+

@@ -62,6 +62,11 @@ def to_grid(images, num_values, scale=4):
   return pixels[..., 0] if channels == 1 else pixels
 
 
+def save_grid(path, images, num_values):
+  """Writes `images` as one PNG grid (`to_grid`)."""
+  Image.fromarray(to_grid(images, num_values)).save(path)
+
+
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--model", required=True, help="An exported image model (.tflite).")
@@ -74,7 +79,7 @@ def main(argv=None):
     images, num_values = draw(args.model, args.num_samples, args.seed, args.label)
   except ValueError as error:
     sys.exit(f"sample_images: {error}")
-  Image.fromarray(to_grid(images, num_values)).save(args.output)
+  save_grid(args.output, images, num_values)
   print(f"wrote {args.output} ({len(images)} images)")
 
 

@@ -39,6 +39,11 @@ def translate(model_path, image_path, direction="a2b", max_side=512):
   return restyled[..., 0] if channels == 1 else restyled
 
 
+def save(path, pixels):
+  """Writes a uint8 picture ([H, W] or [H, W, 3]) as PNG."""
+  Image.fromarray(pixels).save(path)
+
+
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--model", required=True, help="An exported CycleGAN (.tflite).")
@@ -50,7 +55,7 @@ def main(argv=None):
     restyled = translate(args.model, args.input, args.direction)
   except ValueError as error:
     sys.exit(f"translate_image: {error}")
-  Image.fromarray(restyled).save(args.output)
+  save(args.output, restyled)
   print(f"wrote {args.output} ({restyled.shape[1]}x{restyled.shape[0]})")
 
 

@@ -30,7 +30,10 @@ def motion_run(tmp_path_factory):
       "model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 2,
       "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4}, verbose=0)
   path = str(tmp_path_factory.mktemp("exported") / "motion.tflite")
-  tflite_lib.export(workdir, path, print_fn=lambda _: None)
+  result = tflite_lib.export(workdir, path, print_fn=lambda _: None)
+  # Every signature converts: log_prob by steps, forecast without a TensorArray.
+  assert result["signatures"] == ["forecast", "initial_state", "log_prob", "sample",
+                                  "sample_from_noise", "step"]
   return workdir, path
 
 

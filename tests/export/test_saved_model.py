@@ -1,6 +1,7 @@
 """SavedModel export: TF Serving's layout, named signatures, a load with TensorFlow only, atomicity."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import tensorflow as tf
 
 from apps.motion_prediction import train_lib as motion_train_lib
 from export import saved_model_lib
+from tests.conftest import REPO
 from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
 
@@ -94,3 +96,29 @@ def test_motion_model_exports_forecast(tmp_path):
   _, outputs = run_without_tfgen(result["path"], "forecast",
                                  {"observed": observed, "num_frames": np.int32(5)}, tmp_path)
   np.testing.assert_allclose(outputs["frames"], model.forecast(observed, 5).numpy(), atol=1e-5)
+
+
+def kill_export_at(line_prefix, arguments):
+  """Starts `python -m export ARGUMENTS` and SIGKILLs it when it prints LINE_PREFIX."""
+  process = subprocess.Popen([sys.executable, "-u", "-m", "export", *arguments], cwd=REPO,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+  try:
+    for line in process.stdout:
+      if line.startswith(line_prefix):
+        process.send_signal(signal.SIGKILL)
+        break
+    process.wait(timeout=300)
+  finally:
+    process.kill()
+  assert process.returncode == -signal.SIGKILL, f"it ended before printing {line_prefix!r}"
+
+
+def test_a_killed_export_leaves_no_artifact_and_the_next_one_succeeds(made_run, tmp_path):
+  output = tmp_path / "exported"
+  kill_export_at("save:", [f"--workdir={made_run}", f"--output={output}"])
+  assert not (output / "made_digits" / "1").exists()  # Only a hidden .1.*.tmp folder.
+  kill_export_at("verify:", [f"--workdir={made_run}", f"--output={output}", "--format=tflite"])
+  assert not (output / "made_digits.tflite").exists()
+  saved_model_lib.export(made_run, str(output), print_fn=lambda _: None)
+  assert sorted(os.listdir(output / "made_digits")) == ["1"]  # The stale temporary is gone.
+

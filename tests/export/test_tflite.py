@@ -13,13 +13,19 @@ from tfgen.training.workdir import Workdir
 
 def test_the_cached_step_runs_in_litert_like_the_model(names_run, names_tflite):
   path, lines = names_tflite
-  assert any(line.startswith("convert: log_prob left out: not TFLite builtins") for line in lines)
-  assert "convert: initial_state, sample, sample_from_noise, step (none)" in lines
+  assert "convert: initial_state, log_prob, sample, sample_from_noise, step (none)" in lines
   metadata = json.load(open(tflite_lib.metadata_path(path)))
-  assert metadata["signatures"] == ["initial_state", "sample", "sample_from_noise", "step"]
+  assert metadata["signatures"] == ["initial_state", "log_prob", "sample", "sample_from_noise",
+                                    "step"]
   assert len(metadata["vocabulary"]) == metadata["num_values"]
   model, _, _ = Workdir(names_run).load_model()
-  runner = litert.Interpreter(model_path=path).get_signature_runner("step")
+  interpreter = litert.Interpreter(model_path=path)
+  # The GRU's whole-sequence log_prob runs as a loop of steps (no TensorList ops).
+  names = np.random.default_rng(2).integers(
+      0, metadata["num_values"], [2] + metadata["event_shape"]).astype(np.float32)
+  np.testing.assert_allclose(interpreter.get_signature_runner("log_prob")(x=names)["log_prob"],
+                             model.log_prob(names).numpy(), rtol=1e-5)
+  runner = interpreter.get_signature_runner("step")
   state = model.start_state(1)
   flat = {f"state_{index}": leaf.numpy() for index, leaf in enumerate(tf.nest.flatten(state))}
   token = np.array([[0.0]], np.float32)

@@ -34,6 +34,8 @@ class CharRNN(SequenceModel):
   Networks", 2015 (char-rnn).
   """
 
+  serves_log_prob_by_steps = True  # Its TFLite log_prob (Keras RNN layers are TensorLists).
+
   def __init__(self, event_shape, head, embedding_size=64, hidden_units=256, num_layers=2,
                cell="gru", dropout=0.0, **kwargs):
     super().__init__(event_shape, head, embedding_size=embedding_size, **kwargs)

@@ -53,6 +53,8 @@ class ResidualGRU(SequenceModel):
   recurrent neural networks", CVPR 2017; Bishop, "Mixture Density Networks", 1994.
   """
 
+  serves_log_prob_by_steps = True  # Its TFLite log_prob (Keras RNN layers are TensorLists).
+
   def __init__(self, event_shape, head, hidden_units=256, num_layers=2, encoder_activation="relu",
                input_residual=True, decoder_units=256, residual_velocity=False, num_observed=0,
                **kwargs):
@@ -233,7 +235,10 @@ class ResidualGRU(SequenceModel):
     one_hot = self.encode_condition(labels)
     return tf.zeros([batch, 0]) if one_hot is None else one_hot
 
-  def _forecast_loop(self, observed, one_hot, num_frames, mean, temperature, seed):
+  def _forecast_loop(self, observed, one_hot, num_frames, mean, temperature, seed,
+                     growing=False):
+    """[batch, num_frames, D] forecast frames. growing=True gathers them by concatenation
+    instead of a TensorArray: no TensorList ops (TFLite builtins), but not XLA-compatible."""
     condition = one_hot if self.num_conditions else None
     batch, num_observed = tf.shape(observed)[0], tf.shape(observed)[1]
     state = self.start_state(batch)
@@ -241,8 +246,11 @@ class ResidualGRU(SequenceModel):
     for position in tf.range(num_observed):
       _, state = self.next_params(previous, position, state, condition)
       previous = observed[:, position]
-    frames = tf.TensorArray(tf.float32, size=num_frames)
+    frames = (tf.zeros([batch, 0, self.element_size]) if growing
+              else tf.TensorArray(tf.float32, size=num_frames))
+    invariants = [(frames, tf.TensorShape([None, None, self.element_size]))] if growing else []
     for step in tf.range(num_frames):
+      tf.autograph.experimental.set_loop_options(shape_invariants=invariants)
       params, state = self.next_params(previous, num_observed + step, state, condition)
       if mean:
         previous = self.head.mean(params)
@@ -251,8 +259,11 @@ class ResidualGRU(SequenceModel):
         step_seed = (None if seed is None else
                      tf.random.experimental.stateless_fold_in(seed, num_observed + step))
         previous = self.head.sample(params, step_seed, temperature)
-      frames = frames.write(step, previous)
-    return tf.transpose(frames.stack(), [1, 0, 2])
+      if growing:
+        frames = tf.concat([frames, tf.expand_dims(previous, 1)], axis=1)
+      else:
+        frames = frames.write(step, previous)
+    return frames if growing else tf.transpose(frames.stack(), [1, 0, 2])
 
   def serving_signatures(self, seeded=True):
     """`SequenceModel`'s, and the mean forecast:
@@ -265,7 +276,8 @@ class ResidualGRU(SequenceModel):
     @tf.function
     def forecast(observed, num_frames, condition=None):
       one_hot = self._forecast_condition(condition, tf.shape(observed)[0])
-      return {"frames": self._forecast_loop(observed, one_hot, num_frames, True, 1.0, None)}
+      return {"frames": self._forecast_loop(observed, one_hot, num_frames, True, 1.0, None,
+                                            growing=True)}
 
     specs = dict(observed=tf.TensorSpec([None, None, self.element_size], tf.float32,
                                         name="observed"),

@@ -168,6 +168,50 @@ class SequenceModel(AutoregressiveModel):
         params, state = self._compiled_step(tf.constant([float(token)]), tf.constant(position),
                                             state, condition)
 
+  # A recurrent network's whole-sequence pass (a Keras RNN layer) becomes TensorList ops,
+  # which are not TFLite builtins: its TFLite `log_prob` runs the cached step instead.
+  serves_log_prob_by_steps = False
+
+  def log_prob_by_steps(self, x, condition=None):
+    """log p(x) by the cached step over the positions: [batch] nats.
+
+      log p(x) = sum_t log p(x_t | state_t),  state_{t+1} = step(x_t, state_t)
+
+    Equal to `log_prob` (teacher forcing); inside a tf.function the loop is
+    one graph loop with no TensorArray, which converts to TFLite builtins.
+
+    Args:
+      x: [batch, *event_shape].
+      condition: one-hot [batch, num_conditions] or None.
+    """
+    x = tf.convert_to_tensor(x, tf.float32)
+    batch = tf.shape(x)[0]
+    flat = tf.reshape(x, [batch, self.num_positions, self.element_size])
+    grid_ndims = len(self.head.grid_shape(self.event_shape))
+    element_shape = tf.constant(self.event_shape[grid_ndims:], tf.int32)
+    state = self.start_state(batch)
+    total = tf.zeros([batch])
+    previous = tf.zeros([batch, self.element_size])
+    for position in tf.range(self.num_positions):
+      params, state = self.next_params(previous, position, state, condition)
+      current = tf.gather(flat, position, axis=1)                               # [batch, E]
+      element = tf.reshape(current, tf.concat([[batch, 1], element_shape], axis=0))
+      total += self.head.log_prob(element, tf.expand_dims(params, 1))
+      previous = current
+    return total
+
+  def _serving_function(self, name, seeded=True):
+    built = super()._serving_function(name, seeded)
+    if name != "log_prob" or seeded or not self.serves_log_prob_by_steps:
+      return built
+    _, specs = built
+
+    def log_prob(**inputs):
+      condition = self.encode_condition(inputs["condition"]) if "condition" in inputs else None
+      return {"log_prob": self.log_prob_by_steps(inputs["x"], condition)}
+
+    return log_prob, specs
+
   def serving_signatures(self, seeded=True):
     """`AutoregressiveModel`'s, and the cached step, so a client can run the loop itself:
 
