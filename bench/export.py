@@ -125,7 +125,7 @@ def image_bench(workdir, folder, num_images):
     exported = tflite_lib.export(workdir, os.path.join(folder, f"image_{quantize}.tflite"),
                                  quantize, print_fn=lambda _: None)
     runner = litert.Interpreter(model_path=exported["path"]).get_signature_runner("log_prob")
-    nll = float(-np.mean(runner(x=images)["log_prob"]))
+    nll = float(-np.mean(runner(x=images.astype(np.uint8))["log_prob"]))
     results[f"image_{quantize}_bytes"] = exported["bytes"]
     results[f"image_{quantize}_nats"] = round(nll, 3)
     results[f"image_{quantize}_nll_change"] = round(nll / keras_nll - 1.0, 4)
@@ -135,7 +135,8 @@ def image_bench(workdir, folder, num_images):
   tf_seconds = bench_util.best_time(lambda: [compiled(one) for _ in range(100)])
   runner = litert.Interpreter(model_path=os.path.join(folder, "image_none.tflite")
                               ).get_signature_runner("log_prob")
-  litert_seconds = bench_util.best_time(lambda: [runner(x=one) for _ in range(100)])
+  one_uint8 = one.astype(np.uint8)
+  litert_seconds = bench_util.best_time(lambda: [runner(x=one_uint8) for _ in range(100)])
   results["image_pass_tf_function_us"] = round(tf_seconds / 100 * 1e6, 1)
   results["image_pass_litert_us"] = round(litert_seconds / 100 * 1e6, 1)
   results["image_pass_latency_ratio"] = round(litert_seconds / tf_seconds, 3)

@@ -103,6 +103,8 @@ def example_inputs(structured_input, batch_size=3, seed=0):
       value = rng.normal(size=shape).astype(np.float32)
     elif name == "observed":
       value = rng.normal(size=[batch_size, 5] + list(shape[2:])).astype(np.float32)
+    elif spec.dtype == tf.uint8:  # Images: 0 and 1 are values of every model's data.
+      value = rng.integers(0, 2, size=shape).astype(np.uint8)
     elif spec.dtype.is_integer:
       value = np.zeros(shape, spec.dtype.as_numpy_dtype)
     else:

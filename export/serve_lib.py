@@ -107,7 +107,9 @@ def _tensor(name, value, spec):
   """A JSON value -> a tensor of the spec's dtype and shape, or a RequestError naming the input."""
   try:
     array = np.asarray(value, dtype=spec.dtype.as_numpy_dtype)
-  except (TypeError, ValueError):
+    if spec.dtype.is_integer and not np.array_equal(np.asarray(value, np.float64), array):
+      raise ValueError  # 1.5 or 300 would become another integer.
+  except (TypeError, ValueError, OverflowError):
     raise RequestError(f"input {name!r}: not a {spec.dtype.name} array") from None
   if not spec.shape.is_compatible_with(array.shape):
     raise RequestError(f"input {name!r}: shape {list(array.shape)} does not match "

@@ -34,7 +34,8 @@ def translate(model_path, image_path, direction="a2b", max_side=512):
   picture.thumbnail((max_side, max_side))
   pixels = np.asarray(picture, np.float32).reshape(1, picture.height, picture.width, channels)
   scale = 255.0 / max((artifact.metadata.get("num_values") or 256) - 1, 1)  # Data: 0..K-1.
-  restyled = artifact.run(key, images=pixels / scale)["images"][0] * scale
+  levels = np.round(pixels / scale).astype(np.uint8)   # uint8 on the data's scale.
+  restyled = artifact.run(key, images=levels)["images"][0].astype(np.float64) * scale
   restyled = np.clip(np.round(restyled), 0, 255).astype(np.uint8)
   return restyled[..., 0] if channels == 1 else restyled
 

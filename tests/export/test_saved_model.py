@@ -43,7 +43,8 @@ def test_likelihood_model_exports_log_prob_and_sample(made_run, tmp_path):
   assert lines[-1].startswith(f"wrote {result['path']}")
   model, _, _ = Workdir(made_run).load_model()
   digits = np.random.default_rng(0).integers(0, 17, (4, 8, 8, 1)).astype(np.float32)
-  names, outputs = run_without_tfgen(result["path"], "log_prob", {"x": digits}, tmp_path)
+  names, outputs = run_without_tfgen(result["path"], "log_prob", {"x": digits.astype(np.uint8)},
+                                     tmp_path)
   assert names == ["log_prob", "sample", "sample_from_noise"]
   np.testing.assert_allclose(outputs["log_prob"], model.log_prob(digits).numpy(), rtol=1e-5)
   seed = np.array([5, 6], np.int32)

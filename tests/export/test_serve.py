@@ -42,7 +42,7 @@ def test_status_and_metadata_as_tf_serving_gives_them(served):
   signatures = meta["metadata"]["signature_def"]["signature_def"]
   assert set(signatures) == {"log_prob", "sample", "sample_from_noise"}
   x = signatures["log_prob"]["inputs"]["x"]
-  assert x["dtype"] == "DT_FLOAT" and [d["size"] for d in x["tensor_shape"]["dim"]] == [
+  assert x["dtype"] == "DT_UINT8" and [d["size"] for d in x["tensor_shape"]["dim"]] == [
       "-1", "3", "3", "1"]
 
 
@@ -66,6 +66,10 @@ def test_row_and_columnar_predictions_equal_the_model(served):
      "input 'x': shape [1, 2] does not match [None, 3, 3, 1]"),
     ("/v1/models/tiny:predict", {"signature_name": "log_prob", "instances": [[[[9]] * 3] * 3]},
      400, "Categorical"),
+    ("/v1/models/tiny:predict", {"signature_name": "log_prob", "instances": [[[[1.5]] * 3] * 3]},
+     400, "input 'x': not a uint8 array"),
+    ("/v1/models/tiny:predict", {"signature_name": "log_prob", "instances": [[[[300]] * 3] * 3]},
+     400, "input 'x': not a uint8 array"),
     ("/v1/models/tiny:predict", {"signature_name": "sample", "instances": [{"seed": 1}]}, 400,
      "use the columnar 'inputs' format"),
     ("/v1/models/tiny:predict", {"signature_name": "log_prob"}, 400, "exactly one of"),

@@ -59,7 +59,7 @@ def test_an_image_model_scores_and_replays_draws_in_litert(made_run, made_tflite
   model, _, _ = Workdir(made_run).load_model()
   interpreter = litert.Interpreter(model_path=result["path"])
   rng = np.random.default_rng(0)
-  x = rng.integers(0, 17, size=(1, 8, 8, 1)).astype(np.float32)
+  x = rng.integers(0, 17, size=(1, 8, 8, 1)).astype(np.uint8)  # Images are served as uint8.
   np.testing.assert_allclose(interpreter.get_signature_runner("log_prob")(x=x)["log_prob"],
                              model.log_prob(x).numpy(), rtol=1e-5)
   noise = rng.uniform(size=(1,) + model.noise_shapes()["uniform"]).astype(np.float32)

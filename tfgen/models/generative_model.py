@@ -198,6 +198,11 @@ class GenerativeModel(keras.Model):
     [2] stateless seed, so a client can replay a draw. Families add their own
     (a sequence model's `step`, a forecaster's `forecast`).
 
+    Images (NHWC events of at most 256 integer levels, `uint8_levels`) go in
+    and out as uint8 on the data's scale: `x` and `images` inputs, and the
+    `samples` and `images` outputs (rounded and clipped inside). Means and
+    scores stay float32.
+
     A model that samples also serves
 
       sample_from_noise(<noise_shapes()> (, condition)) -> {"samples"}
@@ -218,8 +223,39 @@ class GenerativeModel(keras.Model):
         signatures[name] = tf.function(function).get_concrete_function(**specs)
     return signatures
 
+  @property
+  def uint8_levels(self):
+    """K when the model's events are NHWC images of K <= 256 integer levels (served as uint8)."""
+    if len(self.event_shape) != 3:
+      return None
+    head = getattr(self, "head", None)
+    levels = (getattr(head, "num_classes", None) or getattr(head, "num_bins", None)
+              or (2 if type(head).__name__ == "Bernoulli" else None)
+              or getattr(self, "num_values", None))
+    return int(levels) if levels and int(levels) <= 256 else None
+
   def _serving_function(self, name, seeded=True):
     """(function of named tensors -> {name: tensor}, {argument: TensorSpec}), or None."""
+    built = self._float_serving_function(name, seeded)
+    if built is None or not self.uint8_levels:
+      return built
+    function, specs = built
+    specs = {key: (tf.TensorSpec(spec.shape, tf.uint8, name=key) if key in ("x", "images")
+                   else spec) for key, spec in specs.items()}
+    top = float(self.uint8_levels - 1)
+
+    def uint8_function(**inputs):
+      inputs = {key: (tf.cast(value, tf.float32) if key in ("x", "images") else value)
+                for key, value in inputs.items()}
+      outputs = function(**inputs)
+      return {key: (tf.cast(tf.clip_by_value(tf.round(value), 0.0, top), tf.uint8)
+                    if key in ("samples", "images") else value)
+              for key, value in outputs.items()}
+
+    return uint8_function, specs
+
+  def _float_serving_function(self, name, seeded=True):
+    """`_serving_function` with float32 images."""
     specs = {}
     if name == "sample_from_noise":
       specs.update({key: tf.TensorSpec((None,) + tuple(shape), tf.float32, name=key)

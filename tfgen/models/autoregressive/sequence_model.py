@@ -200,8 +200,8 @@ class SequenceModel(AutoregressiveModel):
       previous = current
     return total
 
-  def _serving_function(self, name, seeded=True):
-    built = super()._serving_function(name, seeded)
+  def _float_serving_function(self, name, seeded=True):
+    built = super()._float_serving_function(name, seeded)
     if name != "log_prob" or seeded or not self.serves_log_prob_by_steps:
       return built
     _, specs = built
