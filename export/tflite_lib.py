@@ -45,10 +45,11 @@ TOLERANCES = {"none": 1e-4, "fp16": 5e-2, "dynamic": 2.5e-1, "int8": 2.5e-1}
 RELATIVE_TOLERANCES = {"none": 0.0, "fp16": 0.0, "dynamic": 0.0, "int8": 0.2}
 
 # Signatures whose outputs are draws: LiteRT's random ops are not TensorFlow's, so
-# `sample` is checked for shape and finiteness; `sample_from_noise` is compared exactly
-# in float32, and only for shape and finiteness once quantized (a draw flips class
-# where quantization moves a probability across its uniform).
-_DRAWS = ("sample", "sample_from_noise")
+# `sample` and `generate` are checked for shape and finiteness; `sample_from_noise` is
+# compared exactly in float32, and only for shape and finiteness once quantized (a draw
+# flips class where quantization moves a probability across its uniform).
+_RANDOM = ("sample", "generate")
+_DRAWS = _RANDOM + ("sample_from_noise",)
 
 
 def _converter(path, keys, quantize, representative=None):
@@ -181,7 +182,7 @@ def verify(flatbuffer, saved_model_path, keys, quantize="none", representative=N
 
 def _check(key, expected, got, quantize):
   """The max difference of one signature's outputs (0 for draws, which are checked apart)."""
-  if key == "sample" or (key in _DRAWS and quantize != "none"):
+  if key in _RANDOM or (key in _DRAWS and quantize != "none"):
     for name, value in expected.items():
       if tuple(got[name].shape) != tuple(value.shape) or not np.all(np.isfinite(got[name])):
         raise saved_model_lib.ExportMismatchError(

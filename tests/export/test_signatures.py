@@ -45,9 +45,9 @@ EXPECTED = {
     "gan": {"sample_from_noise", "sample", "generate"},
     "conditional_dcgan": {"sample_from_noise", "sample", "generate"},
     "cycle_gan": {"translate_a2b", "translate_b2a"},
-    "char_rnn": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
-    "transformer": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
-    "wavenet_labeled": {"sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "char_rnn": {"generate", "sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "transformer": {"generate", "sample_from_noise", "log_prob", "sample", "initial_state", "step"},
+    "wavenet_labeled": {"generate", "sample_from_noise", "log_prob", "sample", "initial_state", "step"},
     "residual_gru": {"sample_from_noise", "log_prob", "sample", "initial_state", "step", "forecast"},
 }
 
@@ -122,6 +122,23 @@ def test_autoregressive_draws_from_noise_follow_the_model():
   np.testing.assert_allclose(probabilities.sum(), 1.0, atol=1e-5)
   assert probabilities.max() > 0.3, probabilities  # A test that uniform bits would fail.
   np.testing.assert_allclose(counts / len(draws), probabilities, atol=0.02)
+
+
+def test_served_generate_is_the_models_seeded_stream():
+  for name in ("char_rnn", "transformer"):
+    model = built(name)
+    generate = model.serving_signatures()["generate"]
+    served = generate(prompt_ids=tf.constant([[1, 3]]), length=tf.constant(4),
+                      temperature=tf.constant(0.9), seed=tf.constant([5, 6]))["ids"].numpy()
+    streamed = list(model.stream([1, 3], 4, temperature=0.9, seed=tf.constant([5, 6])))
+    assert served.tolist() == [[1, 3] + streamed], name
+    empty = generate(prompt_ids=tf.zeros([3, 0], tf.int32), length=tf.constant(6),
+                     temperature=tf.constant(1.0), seed=tf.constant([1, 2]))["ids"]
+    assert empty.shape == (3, 6)
+  with pytest.raises(tf.errors.InvalidArgumentError, match="must be at most the context, 6"):
+    built("transformer").serving_signatures()["generate"](
+        prompt_ids=tf.constant([[1, 2, 3]]), length=tf.constant(4), temperature=tf.constant(1.0),
+        seed=tf.constant([1, 2]))
 
 
 def test_served_answers_are_the_models_own():

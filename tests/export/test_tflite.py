@@ -4,6 +4,7 @@ import json
 import os
 
 import numpy as np
+import pytest
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
@@ -13,10 +14,10 @@ from tfgen.training.workdir import Workdir
 
 def test_the_cached_step_runs_in_litert_like_the_model(names_run, names_tflite):
   path, lines = names_tflite
-  assert "convert: initial_state, log_prob, sample, sample_from_noise, step (none)" in lines
+  assert "convert: generate, initial_state, log_prob, sample, sample_from_noise, step (none)" in lines
   metadata = json.load(open(tflite_lib.metadata_path(path)))
-  assert metadata["signatures"] == ["initial_state", "log_prob", "sample", "sample_from_noise",
-                                    "step"]
+  assert metadata["signatures"] == ["generate", "initial_state", "log_prob", "sample",
+                                    "sample_from_noise", "step"]
   assert len(metadata["vocabulary"]) == metadata["num_values"]
   model, _, _ = Workdir(names_run).load_model()
   interpreter = litert.Interpreter(model_path=path)
@@ -35,20 +36,29 @@ def test_the_cached_step_runs_in_litert_like_the_model(names_run, names_tflite):
     np.testing.assert_allclose(got["params"], expected.numpy(), atol=1e-4)
     flat = {name: got[name] for name in flat}
     token = np.array([[float(np.argmax(got["params"]))]], np.float32)
+  # The whole generation loop in LiteRT: the prompt kept, tokens in the vocabulary.
+  ids = interpreter.get_signature_runner("generate")(
+      prompt_ids=np.array([[3, 4]], np.int32), length=np.array(5, np.int32),
+      temperature=np.array(1.0, np.float32))["ids"]
+  assert ids.shape == (1, 7) and ids[0, :2].tolist() == [3, 4]
+  assert 0 <= ids.min() and ids.max() < metadata["num_values"]
 
 
-def test_quantized_exports_are_smaller_and_within_their_tolerance(names_run, tmp_path):
+def test_quantized_step_models_are_smaller_and_within_their_tolerance(names_run, tmp_path):
+  """The step model a phone ships, in each quantization (each export checks its tolerance)."""
   sizes = {}
-  for quantize in ("fp16", "dynamic", "int8"):
+  for quantize in ("none", "fp16", "dynamic", "int8"):
     lines = []
     result = tflite_lib.export(names_run, str(tmp_path / f"{quantize}.tflite"), quantize,
-                               print_fn=lines.append, num_calibration_examples=16)
+                               print_fn=lines.append, num_calibration_examples=16,
+                               signature_keys=["initial_state", "step"])
+    assert result["signatures"] == ["initial_state", "step"]
     sizes[quantize] = os.path.getsize(result["path"])
   assert "calibrate: 16 training inputs per signature" in lines
-  sizes["none"] = os.path.getsize(tflite_lib.export(names_run, str(tmp_path / "none.tflite"),
-                                                    print_fn=lambda _: None)["path"])
   assert sizes["dynamic"] < sizes["fp16"] < sizes["none"]
-  assert sizes["int8"] < sizes["none"]
+  assert sizes["int8"] < 0.5 * sizes["none"]
+  with pytest.raises(ValueError, match="serves no forecast"):
+    tflite_lib.export(names_run, str(tmp_path / "bad.tflite"), signature_keys=["forecast"])
 
 
 def test_an_image_model_scores_and_replays_draws_in_litert(made_run, made_tflite):

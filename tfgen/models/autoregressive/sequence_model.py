@@ -4,6 +4,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgen import heads as heads_lib
+
 from tfgen.heads import sampling
 from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 
@@ -248,10 +250,57 @@ class SequenceModel(AutoregressiveModel):
                       position=tf.TensorSpec([], tf.int32, name="position"), **state_specs)
     if self.num_conditions:
       step_specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
+    if self.element_size == 1 and isinstance(self.head, heads_lib.Categorical):
+      signatures["generate"] = self._generate_signature(seeded)
     signatures["initial_state"] = initial_state.get_concrete_function(
         batch_size=tf.TensorSpec([], tf.int32, name="batch_size"))
     signatures["step"] = step.get_concrete_function(**step_specs)
     return signatures
+
+  def _generate_signature(self, seeded):
+    """generate(prompt_ids [batch, prompt_length] int32, length int32 [], temperature float32 []
+    (, seed int32 [2]) (, condition [batch] int32)) -> {"ids": [batch, prompt_length + length]}.
+
+    The prompt, then `length` tokens drawn by the cached step in one graph loop;
+    token t after the prompt is drawn with the seed [s0, s1 + t], as `stream`
+    draws it, so a seeded batch of one equals `stream(prompt, length, seed=...)`.
+    prompt_length + length must fit the context of a model that has one.
+    """
+
+    def generate(prompt_ids, length, temperature, seed=None, condition=None):
+      batch, prompt_length = tf.shape(prompt_ids)[0], tf.shape(prompt_ids)[1]
+      total = prompt_length + length
+      if self.context_length:
+        check = tf.debugging.assert_less_equal(total, self.context_length, message=(
+            f"prompt_length + length must be at most the context, {self.context_length}"))
+        with tf.control_dependencies([check]):
+          total = tf.identity(total)
+      one_hot = None if condition is None else self.encode_condition(condition)
+      padded = tf.concat([prompt_ids, tf.zeros([batch, 1], tf.int32)], axis=1)
+      state = self.start_state(batch)
+      previous = tf.zeros([batch, 1])
+      ids = tf.zeros([batch, 0], tf.int32)
+      for position in tf.range(total):
+        tf.autograph.experimental.set_loop_options(
+            shape_invariants=[(ids, tf.TensorShape([None, None]))])
+        params, state = self.next_params(previous, position, state, one_hot)
+        index = position - prompt_length
+        step_seed = None if seed is None else seed + tf.stack([0, tf.maximum(index, 0)])
+        drawn = tf.cast(tf.reshape(self.draw(params, step_seed, temperature), [batch]), tf.int32)
+        given = tf.gather(padded, tf.minimum(position, prompt_length), axis=1)
+        token = tf.where(index < 0, given, drawn)
+        ids = tf.concat([ids, tf.expand_dims(token, 1)], axis=1)
+        previous = tf.cast(tf.expand_dims(token, 1), tf.float32)
+      return {"ids": ids}
+
+    specs = dict(prompt_ids=tf.TensorSpec([None, None], tf.int32, name="prompt_ids"),
+                 length=tf.TensorSpec([], tf.int32, name="length"),
+                 temperature=tf.TensorSpec([], tf.float32, name="temperature"))
+    if seeded:
+      specs["seed"] = tf.TensorSpec([2], tf.int32, name="seed")
+    if self.num_conditions:
+      specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
+    return tf.function(generate).get_concrete_function(**specs)
 
   def _initial_sample_state(self, values, condition):
     del condition
