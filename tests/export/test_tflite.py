@@ -8,7 +8,10 @@ import pytest
 import tensorflow as tf
 from ai_edge_litert import interpreter as litert
 
+from export import saved_model_lib
 from export import tflite_lib
+from tfgen import heads
+from tfgen.models import NADE
 from tfgen.training.workdir import Workdir
 
 
@@ -78,3 +81,15 @@ def test_an_image_model_scores_and_replays_draws_in_litert(made_run, made_tflite
   drawn = interpreter.get_signature_runner("sample")(num_samples=np.array(2, np.int32))["samples"]
   assert drawn.shape == (2, 8, 8, 1) and set(np.unique(drawn)) <= set(range(17))
   assert not np.array_equal(drawn[0], drawn[1])  # LiteRT's own random ops draw.
+
+
+def test_nades_recurrence_scores_in_litert_by_prefix_sums(tmp_path):
+  model = NADE((4, 4, 1), heads.Bernoulli(), hidden_units=6)  # log_prob_method="recurrence"
+  model(tf.zeros([1, 4, 4, 1]))
+  signatures = model.serving_signatures(seeded=False)
+  saved_model_lib.save(model, signatures, str(tmp_path / "nade"))
+  flatbuffer = tflite_lib._converter(str(tmp_path / "nade"), ["log_prob"], "none").convert()  # pylint: disable=protected-access
+  x = np.random.default_rng(3).integers(0, 2, (3, 4, 4, 1)).astype(np.uint8)
+  got = litert.Interpreter(model_content=flatbuffer).get_signature_runner("log_prob")(x=x)
+  np.testing.assert_allclose(got["log_prob"], model.log_prob(x.astype(np.float32)).numpy(),
+                             rtol=1e-5)

@@ -153,13 +153,14 @@ class NADE(AutoregressiveModel):
                                                    np.random.default_rng(self.seed), self.grid_shape))
     self.built = True
 
-  def call(self, inputs):
+  def call(self, inputs, log_prob_method=None):
+    """Head params [batch, *params_shape]; `log_prob_method` overrides the configured one."""
     self.check_event_shape(inputs)
     order = self.sampling_order()
     features = tf.gather(self.encode_inputs(inputs), order, axis=1)          # [B, N, F]
     input_weights = tf.gather(self.input_weights, order)                      # [N, F, H]
     output_weights = tf.gather(self.output_weights, order)                    # [N, H, P]
-    if self.log_prob_method == "recurrence":
+    if (log_prob_method or self.log_prob_method) == "recurrence":
       params = recurrent_params(tf.transpose(features, [1, 0, 2]), input_weights, output_weights,
                                 self.hidden_bias, self._activation)
     else:
@@ -168,6 +169,19 @@ class NADE(AutoregressiveModel):
     # Back from generation order to grid positions.
     params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
     return tf.reshape(params, (-1,) + self.params_shape)
+
+  def _float_serving_function(self, name, seeded=True):
+    """As the base class's; TFLite's log_prob uses the prefix sums (the recurrence is a
+    TensorArray loop, not TFLite builtins), which give the same numbers."""
+    built = super()._float_serving_function(name, seeded)
+    if name != "log_prob" or seeded or self.log_prob_method == "prefix_sums":
+      return built
+    _, specs = built
+
+    def log_prob(x):
+      return {"log_prob": self.head.log_prob(x, self.call(x, log_prob_method="prefix_sums"))}
+
+    return log_prob, specs
 
   def _prefix_sum_params(self, features, input_weights, output_weights):
     """[N, B, P] output parameters (no output bias) from blocked prefix sums."""
