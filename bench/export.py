@@ -13,7 +13,8 @@ are longer-trained ones to pass instead. For fp32, fp16, dynamic-range int8 and 
   ships for text;
 - accuracy: test NLL in nats (text: nats a character through the LiteRT step,
   the loop a phone runs; image: nats an image through the LiteRT `log_prob`),
-  and its change relative to the Keras model's NLL;
+  and its change relative to the Keras model's NLL; and the int8 text step
+  calibrated on 10x the inputs (--more_calibration_examples);
 - latency of one cached text step (batch 1): LiteRT against a `tf.function`
   call of the same step (`next_params`); and of one image network pass.
 
@@ -83,7 +84,7 @@ def step_nll(path, sequences):
   return total / sequences.size
 
 
-def text_bench(workdir, folder, num_sequences):
+def text_bench(workdir, folder, num_sequences, num_calibration_examples):
   model, _, _ = Workdir(workdir).load_model()
   sequences = test_examples(workdir, num_sequences)
   keras_nll = float(-np.mean(model.log_prob(sequences).numpy()) / sequences.shape[1])
@@ -99,6 +100,14 @@ def text_bench(workdir, folder, num_sequences):
     results[f"text_step_{quantize}_bytes"] = step_only["bytes"]
     results[f"text_{quantize}_nats_per_char"] = round(nll, 4)
     results[f"text_{quantize}_nll_change"] = round(nll / keras_nll - 1.0, 4)
+  # More calibration: does int8's NLL cost shrink with 10x the inputs?
+  more = tflite_lib.export(workdir, os.path.join(folder, "text_step_int8_more.tflite"), "int8",
+                           print_fn=lambda _: None, signature_keys=["initial_state", "step"],
+                           num_calibration_examples=num_calibration_examples)
+  nll = step_nll(more["path"], sequences)
+  results["text_step_int8_more_calibration_examples"] = num_calibration_examples
+  results["text_step_int8_more_nats_per_char"] = round(nll, 4)
+  results["text_step_int8_more_nll_change"] = round(nll / keras_nll - 1.0, 4)
   # One cached step, batch 1: LiteRT against the same step in a tf.function.
   state = model.start_state(1)
   compiled = tf.function(model.next_params)
@@ -150,6 +159,8 @@ def main():
   parser.add_argument("--num_test", type=int, default=200,
                       help="Test sequences (text) and images scored.")
   parser.add_argument("--num_requests", type=int, default=400, help="For the REST bench.")
+  parser.add_argument("--more_calibration_examples", type=int, default=1000,
+                      help="A second int8 text step model calibrated on this many inputs.")
   parser.add_argument("--output", default=bench_util.default_output(__file__, "export"))
   args = parser.parse_args()
   started = time.time()
@@ -157,7 +168,8 @@ def main():
   folder = tempfile.mkdtemp(prefix="bench_export_")
   results = {"text_workdir": args.text_workdir, "image_workdir": args.image_workdir,
              "num_test": args.num_test}
-  results.update(text_bench(args.text_workdir, folder, args.num_test))
+  results.update(text_bench(args.text_workdir, folder, args.num_test,
+                            args.more_calibration_examples))
   results.update(image_bench(args.image_workdir, folder, args.num_test))
   for prefix in ("text", "text_step", "image"):
     for quantize in QUANTIZATIONS[1:]:

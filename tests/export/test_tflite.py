@@ -11,7 +11,7 @@ from ai_edge_litert import interpreter as litert
 from export import saved_model_lib
 from export import tflite_lib
 from tfgen import heads
-from tfgen.models import NADE
+from tfgen.models import NADE, VAE
 from tfgen.training.workdir import Workdir
 
 
@@ -93,3 +93,16 @@ def test_nades_recurrence_scores_in_litert_by_prefix_sums(tmp_path):
   got = litert.Interpreter(model_content=flatbuffer).get_signature_runner("log_prob")(x=x)
   np.testing.assert_allclose(got["log_prob"], model.log_prob(x.astype(np.float32)).numpy(),
                              rtol=1e-5)
+
+
+def test_flex_ops_are_refused_not_converted(tmp_path):
+  """A VAE's elbo draws with stateless kernels: Flex ops, which LiteRT cannot run."""
+  model = VAE((4, 4, 1), heads.Bernoulli(), latent_size=2, hidden_units=(4,))
+  model.build()
+  saved_model_lib.save(model, model.serving_signatures(seeded=False), str(tmp_path / "vae"))
+  converter = tflite_lib._converter(str(tmp_path / "vae"), ["elbo"], "none")  # pylint: disable=protected-access
+  assert set(converter.target_spec.supported_ops) == {tf.lite.OpsSet.TFLITE_BUILTINS}
+  with pytest.raises(Exception) as raised:  # The converter raises several kinds.
+    converter.convert()
+  reason = tflite_lib._first_error(raised.value)  # pylint: disable=protected-access
+  assert reason.startswith("not TFLite builtins: StatelessRandom"), reason
