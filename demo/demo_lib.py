@@ -411,7 +411,7 @@ def phone_section(demo):
   """The runs above as TFLite files, run by the phone demos (LiteRT, numpy and Pillow only)."""
   folder = os.path.join(demo.workdir, "exported")
   rows, paths = [], {}
-  for name, keys in (("names_rnn", ["initial_state", "step"]), ("vae_digits", None),
+  for name, keys in (("names_rnn", ["initial_state", "step"]), ("vae_digits", ["sample_from_noise"]),
                      ("style_photos", ["translate_a2b"]), ("motion_walker", ["initial_state",
                                                                              "step"])):
     paths[name] = os.path.join(folder, f"{name}.tflite")

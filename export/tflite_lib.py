@@ -68,6 +68,33 @@ def _converter(path, keys, quantize, representative=None):
   return converter
 
 
+def _convert(folder, keys, quantize, representative_for, print_fn):
+  """(keys converted, {key left out: why}, flatbuffer or None if none converts).
+
+  One conversion of every key; when that fails, each key alone (in float32) to
+  find the ones that convert, then one conversion of those.
+  """
+  try:
+    flatbuffer = _converter(folder, keys, quantize, representative_for(keys)).convert()
+    print_fn(f"convert: {', '.join(keys)} ({quantize})")
+    return keys, {}, flatbuffer
+  except Exception:  # pylint: disable=broad-except  (the converter raises many kinds)
+    pass
+  converted, skipped = [], {}
+  for key in keys:
+    try:
+      _converter(folder, [key], "none").convert()
+      converted.append(key)
+    except Exception as error:  # pylint: disable=broad-except
+      skipped[key] = _first_error(error)
+      print_fn(f"convert: {key} left out: {skipped[key]}")
+  if not converted:
+    return converted, skipped, None
+  flatbuffer = _converter(folder, converted, quantize, representative_for(converted)).convert()
+  print_fn(f"convert: {', '.join(converted)} ({quantize})")
+  return converted, skipped, flatbuffer
+
+
 def _first_error(error):
   """The ops that stopped a conversion ("TensorListReserve, ..."), or its first line."""
   text = str(error)
@@ -104,25 +131,24 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
   try:
     saved_model_lib.save(model, signatures, folder)
-    converted, skipped = [], {}
-    for key in sorted(signatures):
-      try:
-        _converter(folder, [key], quantize).convert()
-        converted.append(key)
-      except Exception as error:  # pylint: disable=broad-except  (the converter raises many kinds)
-        skipped[key] = _first_error(error)
-    for key, reason in skipped.items():
-      print_fn(f"convert: {key} left out: {reason}")
+    calibration = {}
+
+    def representative_for(keys):
+      """int8's calibration inputs for `keys` (None for the other quantizations)."""
+      if quantize != "int8":
+        return None
+      calibration.clear()
+      calibration.update(representative_data.representative_inputs(
+          model, config, {key: signatures[key] for key in keys}, num_calibration_examples))
+      print_fn(f"calibrate: {num_calibration_examples} training inputs per signature")
+      return calibration
+
+    converted, skipped, flatbuffer = _convert(folder, sorted(signatures), quantize,
+                                              representative_for, print_fn)
     if not converted:
       raise ValueError(f"no serving signature of {type(model).__name__} converts to TFLite "
                        f"builtin ops ({', '.join(sorted(skipped))} tried)")
-    print_fn(f"convert: {', '.join(converted)} ({quantize})")
-    representative = None
-    if quantize == "int8":
-      representative = representative_data.representative_inputs(
-          model, config, {key: signatures[key] for key in converted}, num_calibration_examples)
-      print_fn(f"calibrate: {num_calibration_examples} training inputs per signature")
-    flatbuffer = _converter(folder, converted, quantize, representative).convert()
+    representative = calibration or None
     max_diff = verify(flatbuffer, folder, converted, quantize, representative)
     relative = (f" + {RELATIVE_TOLERANCES[quantize]:g} x |output|"
                 if RELATIVE_TOLERANCES[quantize] else "")

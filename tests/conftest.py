@@ -30,3 +30,30 @@ def fixed_seeds():
   """Every test starts from the same Keras, TF, NumPy and Python seeds."""
   import keras  # pylint: disable=import-outside-toplevel
   keras.utils.set_random_seed(1234)
+
+
+# Tiny app runs shared by the app tests and the export tests (a few training steps each).
+MOTION_TINY = {"model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 3,
+               "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4}
+STYLE_TINY = {"training.num_epochs": 1, "training.steps_per_epoch": 3, "model.num_filters": 4,
+              "model.num_residual_blocks": 1}
+
+
+@pytest.fixture(scope="session")
+def motion_tiny_run(tmp_path_factory):
+  """(workdir, summary) of a mixture density GRU on the synthetic walker."""
+  from apps.motion_prediction import train_lib  # pylint: disable=import-outside-toplevel
+  workdir = str(tmp_path_factory.mktemp("motion") / "run")
+  return workdir, train_lib.train("synthetic", "mdn", workdir, MOTION_TINY, verbose=0)
+
+
+@pytest.fixture(scope="session")
+def style_digits_run(tmp_path_factory):
+  """The workdir of a CycleGAN between the digits and their known restyling."""
+  from apps.style_transfer import train_lib  # pylint: disable=import-outside-toplevel
+  workdir = str(tmp_path_factory.mktemp("style_digits"))
+  summary = train_lib.train("embedded:digits", "embedded:restyled_digits", workdir, "digits",
+                            STYLE_TINY, verbose=0)
+  assert summary["best_epoch"] == 1
+  return workdir
+

@@ -9,9 +9,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from apps.motion_prediction import train_lib as motion_train_lib
 from apps.motion_prediction.forecaster import Forecaster
-from apps.style_transfer import train_lib as style_train_lib
 from export import tflite_lib
 from export.demos import forecast_motion
 from export.demos import generate_text
@@ -24,11 +22,8 @@ SCRIPT = "tests.export.run_demos_without_tensorflow"
 
 
 @pytest.fixture(scope="module")
-def motion_run(tmp_path_factory):
-  workdir = str(tmp_path_factory.mktemp("motion") / "run")
-  motion_train_lib.train("synthetic", "mdn", workdir, {
-      "model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 2,
-      "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4}, verbose=0)
+def motion_run(motion_tiny_run, tmp_path_factory):
+  workdir, _ = motion_tiny_run
   path = str(tmp_path_factory.mktemp("exported") / "motion.tflite")
   result = tflite_lib.export(workdir, path, print_fn=lambda _: None)
   # Every signature converts: log_prob by steps, forecast without a TensorArray.
@@ -38,14 +33,10 @@ def motion_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def style_run(tmp_path_factory):
-  workdir = str(tmp_path_factory.mktemp("style"))
-  style_train_lib.train("embedded:digits", "embedded:restyled_digits", workdir, "digits",
-                        {"training.num_epochs": 1, "training.steps_per_epoch": 2,
-                         "model.num_filters": 4, "model.num_residual_blocks": 1}, verbose=0)
+def style_run(style_digits_run, tmp_path_factory):
   path = str(tmp_path_factory.mktemp("exported") / "style.tflite")
-  tflite_lib.export(workdir, path, print_fn=lambda _: None)
-  return workdir, path
+  tflite_lib.export(style_digits_run, path, print_fn=lambda _: None)
+  return style_digits_run, path
 
 
 def test_every_demo_runs_without_tensorflow(names_tflite, made_tflite, motion_run, style_run,

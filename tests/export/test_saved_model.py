@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from apps.motion_prediction import train_lib as motion_train_lib
 from export import saved_model_lib
+from export import tflite_lib
 from tests.conftest import REPO
 from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
@@ -85,12 +85,8 @@ def test_sequence_model_exports_its_cached_step(tmp_path):
   np.testing.assert_allclose(outputs["params"], expected.numpy(), atol=1e-5)
 
 
-def test_motion_model_exports_forecast(tmp_path):
-  workdir = str(tmp_path / "motion")
-  motion_train_lib.train("synthetic", "mdn", workdir, {
-      "model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 2,
-      "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4,
-      "data.num_observed": 5}, verbose=0)
+def test_motion_model_exports_forecast(motion_tiny_run, tmp_path):
+  workdir, _ = motion_tiny_run
   result = saved_model_lib.export(workdir, str(tmp_path / "exported"), print_fn=lambda _: None)
   model, _, _ = Workdir(workdir).load_model()
   observed = np.random.default_rng(1).normal(size=(2, 7, model.element_size)).astype(np.float32)
@@ -114,12 +110,18 @@ def kill_export_at(line_prefix, arguments):
   assert process.returncode == -signal.SIGKILL, f"it ended before printing {line_prefix!r}"
 
 
-def test_a_killed_export_leaves_no_artifact_and_the_next_one_succeeds(made_run, tmp_path):
+def test_a_killed_export_leaves_no_artifact_and_the_next_one_succeeds(made_run, tmp_path,
+                                                                     monkeypatch):
   output = tmp_path / "exported"
   kill_export_at("save:", [f"--workdir={made_run}", f"--output={output}"])
   assert not (output / "made_digits" / "1").exists()  # Only a hidden .1.*.tmp folder.
-  kill_export_at("verify:", [f"--workdir={made_run}", f"--output={output}", "--format=tflite"])
-  assert not (output / "made_digits.tflite").exists()
   saved_model_lib.export(made_run, str(output), print_fn=lambda _: None)
   assert sorted(os.listdir(output / "made_digits")) == ["1"]  # The stale temporary is gone.
+  # A TFLite export that fails at its last check writes neither the model nor its JSON.
+  def diverge(*args, **kwargs):
+    raise saved_model_lib.ExportMismatchError("log_prob/log_prob: LiteRT differs")
+  monkeypatch.setattr(tflite_lib, "verify", diverge)
+  with pytest.raises(saved_model_lib.ExportMismatchError):
+    tflite_lib.export(made_run, str(output / "made.tflite"), print_fn=lambda _: None)
+  assert sorted(os.listdir(output)) == ["made_digits"]
 

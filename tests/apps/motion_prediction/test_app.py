@@ -9,17 +9,16 @@ from PIL import Image
 from apps.motion_prediction import evaluate_lib
 from apps.motion_prediction import forecast_lib
 from apps.motion_prediction import train_lib
+from tests.conftest import MOTION_TINY
 from tfgen.data import DataError
 from tfgen.training.workdir import Workdir
 
-TINY = {"model.hidden_units": 8, "model.decoder_units": 8, "training.steps_per_epoch": 3,
-        "training.num_epochs": 1, "data.batch_size": 4, "data.num_valid_windows": 4}
+TINY = MOTION_TINY
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-  workdir = str(tmp_path_factory.mktemp("motion") / "run")
-  return workdir, train_lib.train("synthetic", "mdn", workdir, TINY, verbose=0)
+@pytest.fixture
+def trained(motion_tiny_run):
+  return motion_tiny_run
 
 
 def test_training_writes_a_resumable_run_with_its_statistics(trained, tmp_path):

@@ -15,20 +15,16 @@ from PIL import Image
 from apps.style_transfer import train_lib
 from apps.style_transfer import translate_lib
 from tests.conftest import REPO
+from tests.conftest import STYLE_TINY
 from tfgen.data import DataError
 from tfgen.training.workdir import Workdir
 
-TINY = {"training.num_epochs": 1, "training.steps_per_epoch": 3, "model.num_filters": 4,
-        "model.num_residual_blocks": 1}
+TINY = STYLE_TINY
 
 
-@pytest.fixture(scope="module")
-def digits_run(tmp_path_factory):
-  workdir = str(tmp_path_factory.mktemp("style_digits"))
-  summary = train_lib.train("embedded:digits", "embedded:restyled_digits", workdir, "digits",
-                            TINY, verbose=0)
-  assert summary["best_epoch"] == 1
-  return workdir
+@pytest.fixture
+def digits_run(style_digits_run):
+  return style_digits_run
 
 
 def test_training_writes_strips_every_epoch_and_at_the_end(digits_run):
