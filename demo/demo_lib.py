@@ -261,16 +261,18 @@ then `python -m apps.text_generation.generate --workdir={names_dir} --prompt="Ma
 def latent_section(demo):
   """A VAE with a 2-D latent and a conditional VAE: IWAE NLL and their pictures."""
   results = {}
+  num_importance_samples = 100 if demo.num_epochs else 1000  # A quick run: a rougher estimate.
   for name, config_module in (("vae_digits", vae_digits), ("cvae_digits", cvae_digits)):
     demo.train(name, config_module)
-    results[name] = evaluate_lib.evaluate(demo.run_dir(name), "test", num_importance_samples=1000)
+    results[name] = evaluate_lib.evaluate(demo.run_dir(name), "test",
+                                          num_importance_samples=num_importance_samples)
     for picture, path in visualize_lib.visualize(demo.run_dir(name), seed=0).items():
       demo.copy_picture(path, f"{name}_{picture}")
   vae_dir = demo.run_dir("vae_digits")
   return f"""## A VAE with a 2-D latent, and a conditional VAE
 
 `tfgen/configs/vae_digits.py`: MLP encoder and decoder (128-128 relu), z in R^2,
-Categorical(17) pixels. Test NLL by IWAE with k=1000: {results['vae_digits']['nll_nats']:.2f} nats
+Categorical(17) pixels. Test NLL by IWAE with k={num_importance_samples}: {results['vae_digits']['nll_nats']:.2f} nats
 (-ELBO {results['vae_digits']['negative_elbo_nats']:.2f}); the conditional VAE
 (`cvae_digits.py`, learned prior p(z | digit)): {results['cvae_digits']['nll_nats']:.2f} nats given the label.
 
@@ -289,7 +291,7 @@ The conditional VAE, one row per digit (means of p(x | z, digit), z from p(z | d
 ![classes](cvae_digits_classes.png)
 
 Reproduce: `python -m tfgen.train --config=tfgen/configs/vae_digits.py --workdir={vae_dir}`,
-`python -m tfgen.evaluate --workdir={vae_dir} --num_importance_samples=1000`,
+`python -m tfgen.evaluate --workdir={vae_dir} --num_importance_samples={num_importance_samples}`,
 `python -m tfgen.visualize --workdir={vae_dir}`.
 """
 

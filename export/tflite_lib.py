@@ -121,13 +121,11 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
   started = time.time()
   model, config, info = Workdir(workdir).load_model()
   print_fn(f"build: {config.model.name} from {workdir} ({model.count_params()} parameters)")
-  signatures = model.serving_signatures(seeded=False)
-  if signature_keys is not None:
-    unknown = sorted(set(signature_keys) - set(signatures))
-    if unknown:
-      raise ValueError(f"{type(model).__name__} serves no {', '.join(unknown)} (it serves "
-                       f"{', '.join(sorted(signatures))})")
-    signatures = {key: signatures[key] for key in signature_keys}
+  signatures = model.serving_signatures(seeded=False, keys=signature_keys)
+  unknown = sorted(set(signature_keys or ()) - set(signatures))
+  if unknown:
+    raise ValueError(f"{type(model).__name__} serves no {', '.join(unknown)} (it serves "
+                     f"{', '.join(sorted(model.serving_signatures(seeded=False)))})")
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
   try:
     saved_model_lib.save(model, signatures, folder)

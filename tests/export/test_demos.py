@@ -35,7 +35,8 @@ def motion_run(motion_tiny_run, tmp_path_factory):
 @pytest.fixture(scope="module")
 def style_run(style_digits_run, tmp_path_factory):
   path = str(tmp_path_factory.mktemp("exported") / "style.tflite")
-  tflite_lib.export(style_digits_run, path, print_fn=lambda _: None)
+  tflite_lib.export(style_digits_run, path, print_fn=lambda _: None,
+                    signature_keys=["translate_a2b"])
   return style_digits_run, path
 
 

@@ -179,8 +179,10 @@ class GenerativeModel(keras.Model):
     """
     return ("sample", "log_prob") if self.likelihood_kind else ()
 
-  def serving_signatures(self, seeded=True):
+  def serving_signatures(self, seeded=True, keys=None):
     """What an exporter saves: {name: concrete function with named TensorSpecs}.
+
+    `keys` (names) traces only those, where given.
 
     One signature per entry of `served_functions()`, each taking and returning
     named tensors (batch axes None):
@@ -217,6 +219,8 @@ class GenerativeModel(keras.Model):
     if "sample" in names and self.noise_shapes():
       names = tuple(names) + ("sample_from_noise",)
     for name in names:
+      if keys is not None and name not in keys:
+        continue
       built = self._serving_function(name, seeded)
       if built is not None:
         function, specs = built

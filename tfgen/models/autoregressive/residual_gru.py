@@ -265,13 +265,15 @@ class ResidualGRU(SequenceModel):
         frames = frames.write(step, previous)
     return frames if growing else tf.transpose(frames.stack(), [1, 0, 2])
 
-  def serving_signatures(self, seeded=True):
+  def serving_signatures(self, seeded=True, keys=None):
     """`SequenceModel`'s, and the mean forecast:
 
       forecast(observed [batch, time, features] float32, num_frames int32 []
                (, condition [batch] int32)) -> {"frames": [batch, num_frames, features]}
     """
-    signatures = super().serving_signatures(seeded)
+    signatures = super().serving_signatures(seeded, keys)
+    if keys is not None and "forecast" not in keys:
+      return signatures
 
     @tf.function
     def forecast(observed, num_frames, condition=None):

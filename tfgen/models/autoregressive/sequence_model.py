@@ -214,7 +214,7 @@ class SequenceModel(AutoregressiveModel):
 
     return log_prob, specs
 
-  def serving_signatures(self, seeded=True):
+  def serving_signatures(self, seeded=True, keys=None):
     """`AutoregressiveModel`'s, and the cached step, so a client can run the loop itself:
 
       initial_state(batch_size int32 []) -> {"state_0", "state_1", ...}
@@ -225,7 +225,7 @@ class SequenceModel(AutoregressiveModel):
     tensors with no variables; "mean" is the head's mean of the next element
     (what a mean rollout feeds back).
     """
-    signatures = super().serving_signatures(seeded)
+    signatures = super().serving_signatures(seeded, keys)
     template = self.start_state(1)
     leaves = tf.nest.flatten(template)
     state_specs = {f"state_{index}": tf.TensorSpec((None,) + tuple(leaf.shape[1:]), leaf.dtype,
@@ -250,11 +250,15 @@ class SequenceModel(AutoregressiveModel):
                       position=tf.TensorSpec([], tf.int32, name="position"), **state_specs)
     if self.num_conditions:
       step_specs["condition"] = tf.TensorSpec([None], tf.int32, name="condition")
-    if self.element_size == 1 and isinstance(self.head, heads_lib.Categorical):
+    wanted = lambda name: keys is None or name in keys
+    if (self.element_size == 1 and isinstance(self.head, heads_lib.Categorical)
+        and wanted("generate")):
       signatures["generate"] = self._generate_signature(seeded)
-    signatures["initial_state"] = initial_state.get_concrete_function(
-        batch_size=tf.TensorSpec([], tf.int32, name="batch_size"))
-    signatures["step"] = step.get_concrete_function(**step_specs)
+    if wanted("initial_state"):
+      signatures["initial_state"] = initial_state.get_concrete_function(
+          batch_size=tf.TensorSpec([], tf.int32, name="batch_size"))
+    if wanted("step"):
+      signatures["step"] = step.get_concrete_function(**step_specs)
     return signatures
 
   def _generate_signature(self, seeded):
