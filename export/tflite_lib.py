@@ -39,10 +39,11 @@ from tfgen.training.workdir import Workdir
 from tfgen.utils import atomic
 
 # Largest |LiteRT - TensorFlow| difference accepted on the example inputs, by quantization:
-# this much, plus RELATIVE_TOLERANCES times the output's largest magnitude. They catch a
+# this much, plus RELATIVE_TOLERANCES times the output's largest magnitude (float32 sums of
+# thousands of terms, a sequence's log_prob, differ in their last digits). They catch a
 # broken conversion; bench/export.py measures the accuracy a quantization costs.
 TOLERANCES = {"none": 1e-4, "fp16": 5e-2, "dynamic": 2.5e-1, "int8": 2.5e-1}
-RELATIVE_TOLERANCES = {"none": 0.0, "fp16": 0.0, "dynamic": 0.0, "int8": 0.2}
+RELATIVE_TOLERANCES = {"none": 1e-6, "fp16": 0.0, "dynamic": 0.0, "int8": 0.2}
 
 # Signatures whose outputs are draws: LiteRT's random ops are not TensorFlow's, so
 # `sample` and `generate` are checked for shape and finiteness; `sample_from_noise` is

@@ -4,7 +4,6 @@ import keras
 import tensorflow as tf
 
 
-@tf.function(jit_compile=True, autograph=False)
 def _update(variable, accumulator, gradient, learning_rate, epsilon):
   accumulator.assign_add(tf.square(gradient))
   variable.assign_sub(learning_rate * gradient / tf.sqrt(accumulator + epsilon))
@@ -42,5 +41,10 @@ class FusedAdagrad(keras.optimizers.Adagrad):
       super().update_step(gradient, variable, learning_rate)
       return
     accumulator = self._accumulators[self._get_variable_index(variable)]
-    _update(_tf_variable(variable), _tf_variable(accumulator), tf.cast(gradient, variable.dtype),
-            tf.cast(learning_rate, variable.dtype), tf.cast(self.epsilon, variable.dtype))
+    if getattr(self, "_fused_update", None) is None:
+      # One compiled update per optimizer: a module-level function would keep traces of
+      # another (deleted) model's variables and fail when called inside a new XLA step.
+      self._fused_update = tf.function(_update, jit_compile=True, autograph=False)
+    self._fused_update(_tf_variable(variable), _tf_variable(accumulator),
+                       tf.cast(gradient, variable.dtype), tf.cast(learning_rate, variable.dtype),
+                       tf.cast(self.epsilon, variable.dtype))
