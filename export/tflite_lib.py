@@ -43,7 +43,7 @@ from tfgen.utils import atomic
 # thousands of terms, a sequence's log_prob, differ in their last digits). They catch a
 # broken conversion; bench/export.py measures the accuracy a quantization costs.
 TOLERANCES = {"none": 1e-4, "fp16": 5e-2, "dynamic": 2.5e-1, "int8": 2.5e-1}
-RELATIVE_TOLERANCES = {"none": 1e-6, "fp16": 0.0, "dynamic": 0.0, "int8": 0.2}
+RELATIVE_TOLERANCES = {"none": 1e-6, "fp16": 1e-3, "dynamic": 1e-2, "int8": 0.2}
 
 # Signatures whose outputs are draws: LiteRT's random ops are not TensorFlow's, so
 # `sample` and `generate` are checked for shape and finiteness; `sample_from_noise` is

@@ -24,7 +24,7 @@ def names_tflite(names_run, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def made_run(tmp_path_factory):
-  return tiny_runs.made_run(tmp_path_factory.mktemp("tflite") / "made", hidden_units=(8,))
+  return tiny_runs.made_run(tmp_path_factory.mktemp("made") / "made_digits", hidden_units=(8,))
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import tensorflow as tf
 from export import saved_model_lib
 from export import tflite_lib
 from tests.conftest import REPO
-from tests.export import tiny_runs
 from tfgen.training.workdir import Workdir
 
 LOADER = os.path.join(os.path.dirname(__file__), "load_without_tfgen.py")
@@ -27,11 +26,6 @@ def run_without_tfgen(path, signature, inputs, tmp_path):
   assert result.returncode == 0, result.stderr[-3000:]
   names = result.stdout.strip().splitlines()[-1].split(",")
   return names, dict(np.load(outputs_path))
-
-
-@pytest.fixture(scope="module")
-def made_run(tmp_path_factory):
-  return tiny_runs.made_run(tmp_path_factory.mktemp("made") / "made_digits")
 
 
 def test_likelihood_model_exports_log_prob_and_sample(made_run, tmp_path):
@@ -70,8 +64,8 @@ def test_an_existing_version_is_refused_and_a_failed_export_leaves_nothing(made_
     saved_model_lib.export(made_run, output, print_fn=lambda _: None)
 
 
-def test_sequence_model_exports_its_cached_step(tmp_path):
-  workdir = tiny_runs.names_run(tmp_path / "names")
+def test_sequence_model_exports_its_cached_step(names_run, tmp_path):
+  workdir = names_run
   result = saved_model_lib.export(workdir, str(tmp_path / "exported"), print_fn=lambda _: None)
   assert {"initial_state", "step", "log_prob", "sample"} <= set(result["signatures"])
   model, _, _ = Workdir(workdir).load_model()
