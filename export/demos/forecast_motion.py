@@ -70,14 +70,10 @@ def forecast(model_path, normalizer_path, observed, num_frames=25, action=None):
       raise ValueError(f"the model is conditioned on the action: give --action, one of "
                        f"{', '.join(names)}")
     extra["condition"] = np.array([names.index(action)], np.int32)
-  state_names = artifact.state_names()
-  state = artifact.run("initial_state", batch_size=np.array(1, np.int32))
-  state = {name: state[name] for name in state_names}
+  state = artifact.start_state()
   previous, predicted = np.zeros([1, size], np.float32), []
   for position in range(len(values) + num_frames):
-    out = artifact.run("step", previous=previous, position=np.array(position, np.int32),
-                       **state, **extra)
-    state = {name: out[name] for name in state_names}
+    out, state = artifact.step(previous, position, state, **extra)
     if position < len(values):
       previous = values[position][np.newaxis].astype(np.float32)
     else:

@@ -35,20 +35,16 @@ def generate(model_path, prompt="", length=200, temperature=1.0, seed=None):
   tokens = [ids[char] for char in prompt]
   context = artifact.metadata.get("context_length")
   rng = np.random.default_rng(seed)
-  state_names = artifact.state_names()
 
   def feed(history):
     """Steps through `history` from a fresh state: (logits, state, next position)."""
-    state = artifact.run("initial_state", batch_size=np.array(1, np.int32))
-    state = {name: state[name] for name in state_names}
-    previous, logits = 0.0, None
+    state = artifact.start_state()
+    previous, out = 0.0, None
     for position in range(len(history) + 1):
-      out = artifact.run("step", previous=np.array([[previous]], np.float32),
-                         position=np.array(position, np.int32), **state)
-      logits, state = out["params"], {name: out[name] for name in state_names}
+      out, state = artifact.step([[previous]], position, state)
       if position < len(history):
         previous = float(history[position])
-    return logits, state, len(history)
+    return out["params"], state, len(history)
 
   logits, state, position = feed(tokens[-(context - 1):] if context else tokens)
   for _ in range(length):
@@ -58,9 +54,8 @@ def generate(model_path, prompt="", length=200, temperature=1.0, seed=None):
     if context and position >= context:
       logits, state, position = feed(tokens[-(context // 2):])
       continue
-    out = artifact.run("step", previous=np.array([[float(token)]], np.float32),
-                       position=np.array(position, np.int32), **state)
-    logits, state = out["params"], {name: out[name] for name in state_names}
+    out, state = artifact.step([[float(token)]], position, state)
+    logits = out["params"]
   return "".join(vocabulary[token] for token in tokens)
 
 

@@ -66,6 +66,23 @@ class LiteRTArtifact:
     return sorted((name for name in names if name.startswith("state_")),
                   key=lambda name: int(name.split("_")[1]))
 
+  def start_state(self):
+    """{state_i: array} before the first element of one sequence (`initial_state`)."""
+    out = self.run("initial_state", batch_size=np.array(1, np.int32))
+    return {name: out[name] for name in self.state_names()}
+
+  def step(self, previous, position, state, **extra):
+    """One cached step: (outputs {"params", "mean", ...}, the state after it).
+
+    Args:
+      previous: [1, element_size] float32, the element at position - 1.
+      position: the place of the element to predict.
+      state: {state_i: array}, as `start_state` or the last step gave it.
+    """
+    out = self.run("step", previous=np.asarray(previous, np.float32),
+                   position=np.array(position, np.int32), **state, **extra)
+    return out, {name: out[name] for name in state}
+
 
 def softmax_draw(logits, temperature, rng):
   """One index per row of logits [batch, K] at a temperature: [batch] int."""

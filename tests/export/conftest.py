@@ -18,7 +18,8 @@ def names_tflite(names_run, tmp_path_factory):
   """(path, result lines) of the names run's float32 export."""
   lines = []
   path = str(tmp_path_factory.mktemp("exported") / "names.tflite")
-  tflite_lib.export(names_run, path, print_fn=lines.append)
+  result = tflite_lib.export(names_run, path, print_fn=lines.append)
+  assert not result["skipped"], result["skipped"]  # Every signature of a char-RNN converts.
   return path, lines
 
 
@@ -30,4 +31,6 @@ def made_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def made_tflite(made_run, tmp_path_factory):
   path = str(tmp_path_factory.mktemp("exported") / "made.tflite")
-  return path, tflite_lib.export(made_run, path, print_fn=lambda _: None)
+  result = tflite_lib.export(made_run, path, print_fn=lambda _: None)
+  assert not result["skipped"], result["skipped"]  # And every signature of a MADE.
+  return path, result
