@@ -70,15 +70,17 @@ def _converter(path, keys, quantize, representative=None):
 
 
 def _convert(folder, keys, quantize, representative_for, print_fn):
-  """(keys converted, {key left out: why}, flatbuffer or None if none converts).
+  """(keys converted, {key left out: why}, flatbuffer or None if none converts, the int8
+  calibration inputs used or None).
 
   One conversion of every key; when that fails, each key alone (in float32) to
   find the ones that convert, then one conversion of those.
   """
   try:
-    flatbuffer = _converter(folder, keys, quantize, representative_for(keys)).convert()
+    representative = representative_for(keys)
+    flatbuffer = _converter(folder, keys, quantize, representative).convert()
     print_fn(f"convert: {', '.join(keys)} ({quantize})")
-    return keys, {}, flatbuffer
+    return keys, {}, flatbuffer, representative
   except Exception:  # pylint: disable=broad-except  (the converter raises many kinds)
     pass
   converted, skipped = [], {}
@@ -90,10 +92,11 @@ def _convert(folder, keys, quantize, representative_for, print_fn):
       skipped[key] = _first_error(error)
       print_fn(f"convert: {key} left out: {skipped[key]}")
   if not converted:
-    return converted, skipped, None
-  flatbuffer = _converter(folder, converted, quantize, representative_for(converted)).convert()
+    return converted, skipped, None, None
+  representative = representative_for(converted)
+  flatbuffer = _converter(folder, converted, quantize, representative).convert()
   print_fn(f"convert: {', '.join(converted)} ({quantize})")
-  return converted, skipped, flatbuffer
+  return converted, skipped, flatbuffer, representative
 
 
 def _first_error(error):
@@ -130,24 +133,20 @@ def export(workdir, output, quantize="none", print_fn=print, num_calibration_exa
   folder = tempfile.mkdtemp(prefix="tfgen_tflite_")
   try:
     saved_model_lib.save(model, signatures, folder)
-    calibration = {}
 
     def representative_for(keys):
       """int8's calibration inputs for `keys` (None for the other quantizations)."""
       if quantize != "int8":
         return None
-      calibration.clear()
-      calibration.update(representative_data.representative_inputs(
-          model, config, {key: signatures[key] for key in keys}, num_calibration_examples))
       print_fn(f"calibrate: {num_calibration_examples} training inputs per signature")
-      return calibration
+      return representative_data.representative_inputs(
+          model, config, {key: signatures[key] for key in keys}, num_calibration_examples)
 
-    converted, skipped, flatbuffer = _convert(folder, sorted(signatures), quantize,
-                                              representative_for, print_fn)
+    converted, skipped, flatbuffer, representative = _convert(
+        folder, sorted(signatures), quantize, representative_for, print_fn)
     if not converted:
       raise ValueError(f"no serving signature of {type(model).__name__} converts to TFLite "
                        f"builtin ops ({', '.join(sorted(skipped))} tried)")
-    representative = calibration or None
     max_diff = verify(flatbuffer, folder, converted, quantize, representative)
     relative = (f" + {RELATIVE_TOLERANCES[quantize]:g} x |output|"
                 if RELATIVE_TOLERANCES[quantize] else "")
