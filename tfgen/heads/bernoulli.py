@@ -23,6 +23,10 @@ class Bernoulli(Head):
     head.log_prob(tf.ones([4, 784]), params)   # [4], each 784 * log(1/2)
   """
 
+  @property
+  def num_values(self):
+    return 2
+
   def params_per_element(self, element_shape=()):
     return 1
 

@@ -32,6 +32,10 @@ class Categorical(Head):
       raise ValueError(f"Categorical needs num_classes >= 2, got {num_classes}")
     self.num_classes = num_classes
 
+  @property
+  def num_values(self):
+    return self.num_classes
+
   def params_per_element(self, element_shape=()):
     return self.num_classes
 

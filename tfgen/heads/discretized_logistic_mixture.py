@@ -46,6 +46,10 @@ class DiscretizedLogisticMixture(Head):
     self.element_ndims = 0 if self.coupled_channels is None else 1
     self._num_channels = self.coupled_channels or 1
 
+  @property
+  def num_values(self):
+    return self.num_bins
+
   def params_per_element(self, element_shape=()):
     if self.coupled_channels is not None and tuple(element_shape) != (self.coupled_channels,):
       raise ValueError(f"DiscretizedLogisticMixture(coupled_channels={self.coupled_channels}) "

@@ -35,6 +35,11 @@ class Head:
   # How many trailing axes of the event one parameter vector covers.
   element_ndims = 0
 
+  @property
+  def num_values(self):
+    """K for a head over the integers 0..K-1; None for a continuous head."""
+    return None
+
   def params_per_element(self, element_shape=()):
     raise NotImplementedError
 

@@ -233,9 +233,7 @@ class GenerativeModel(keras.Model):
     if len(self.event_shape) != 3:
       return None
     head = getattr(self, "head", None)
-    levels = (getattr(head, "num_classes", None) or getattr(head, "num_bins", None)
-              or (2 if type(head).__name__ == "Bernoulli" else None)
-              or getattr(self, "num_values", None))
+    levels = head.num_values if head is not None else getattr(self, "num_values", None)
     return int(levels) if levels and int(levels) <= 256 else None
 
   def _serving_function(self, name, seeded=True):
