@@ -21,8 +21,9 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m demo --workdir=$(DEMO_DIR)
 
+# Both cores: pytest-xdist runs each test file in one of two workers.
 test: $(STAMP)
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n 2 --dist loadfile tests
 
 # Speed ratios, minutes in all. The reproduce_* scripts train for hours: `make reproduce`.
 bench: $(STAMP)

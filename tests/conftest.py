@@ -15,6 +15,20 @@ SHARED_FILES = ("binarized_mnist.npz", "tinyshakespeare.txt", "mnist/t10k-images
                 "names/dist.female.first")
 
 
+# The longest tests (a minute or more each, most in subprocesses) start first, so that
+# `pytest -n 2` (the Makefile's) does not end with one worker running them alone.
+LONG_FIRST = ("tests/test_demo.py", "tests/training/test_binaries.py",
+              "tests/apps/style_transfer/test_style_transfer.py", "tests/export/test_demos.py",
+              "tests/training/test_distribution.py")
+
+
+def pytest_collection_modifyitems(items):
+  def rank(item):
+    path = item.nodeid.split("::")[0]
+    return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+  items.sort(key=rank)  # Stable: the rest keep their order.
+
+
 @pytest.fixture
 def shared_data():
   """../shared/data, or a skip that says why; a folder missing its files is an error."""

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tfgen.training import optimizers
+from tfgen.training.finite_updates import FiniteUpdates, finite_updates
 from tfgen.training.fused_adagrad import FusedAdagrad
 
 
@@ -21,7 +22,9 @@ def _config(**overrides):
     ("adagrad", FusedAdagrad)])
 def test_builds_the_named_optimizer(name, optimizer_class):
   optimizer = optimizers.build_optimizer(_config(name=name), total_steps=10)
-  assert type(optimizer) is optimizer_class  # pylint: disable=unidiomatic-typecheck
+  # The named class, skipping non-finite updates.
+  assert type(optimizer) is finite_updates(optimizer_class)  # pylint: disable=unidiomatic-typecheck
+  assert isinstance(optimizer, FiniteUpdates) and isinstance(optimizer, optimizer_class)
 
 
 def test_adamw_gets_its_weight_decay():

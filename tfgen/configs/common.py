@@ -36,7 +36,9 @@ def base_config():
   config.training.steps_per_backup = 0  # Back up every N steps for resuming; 0 = every epoch.
   config.training.early_stopping_patience = 0  # Stop after N epochs without a better val loss; 0 = off.
   config.training.steps_per_mask = 1  # MADE with num_masks > 1: training steps per mask.
-  config.training.distribution = "default"  # "default" (one device) or "mirrored" (tf.distribute).
+  # tf.distribute: "default" (one device), "mirrored" (all local GPUs), "multi_worker" (the
+  # machines TF_CONFIG lists), "tpu" (TPU_NAME's). data.batch_size is the global batch.
+  config.training.distribution = "default"
   # Compile each training step with XLA: it fuses the elementwise work on large weights
   # (mask select, optimizer update): a 2x8000 MADE step ran 2.0x faster at batch 100 and 1.4x
   # at batch 250 on 2 CPU cores (python bench/xla_training_step.py).

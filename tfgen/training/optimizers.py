@@ -2,12 +2,13 @@
 
 import keras
 
+from tfgen.training.finite_updates import finite_updates
 from tfgen.training.fused_adagrad import FusedAdagrad
 from tfgen.training.linear_decay import LinearDecay
 
 
 def build_optimizer(optimizer_config, total_steps):
-  """Returns a Keras optimizer.
+  """Returns a Keras optimizer that skips updates with non-finite gradients (`FiniteUpdates`).
 
   Args:
     optimizer_config: fields name ("adam", "adamw" or "adagrad"), learning_rate,
@@ -42,15 +43,15 @@ def build_optimizer(optimizer_config, total_steps):
   if not 0.0 <= beta_1 < 1.0:
     raise ValueError(f"optimizer.beta_1 must be in [0, 1), got {beta_1}")
   if name == "adam":
-    return keras.optimizers.Adam(learning_rate, beta_1=beta_1, clipnorm=clipnorm)
+    return finite_updates(keras.optimizers.Adam)(learning_rate, beta_1=beta_1, clipnorm=clipnorm)
   if name == "adamw":
-    return keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, beta_1=beta_1,
-                                  clipnorm=clipnorm)
+    return finite_updates(keras.optimizers.AdamW)(learning_rate, weight_decay=weight_decay,
+                                                  beta_1=beta_1, clipnorm=clipnorm)
   if name == "adagrad":
     # AdaGrad as in Germain et al.'s MADE code: w -= lr * g / sqrt(sum g^2 + 1e-6).
     # Keras's default accumulator start of 0.1 would damp the small gradients of a
     # wide network into plain SGD at about 3 * lr for thousands of steps. Keras's
     # update, fused per variable (the same numbers).
-    return FusedAdagrad(learning_rate, initial_accumulator_value=1e-6, epsilon=0.0,
-                        clipnorm=clipnorm)
+    return finite_updates(FusedAdagrad)(learning_rate, initial_accumulator_value=1e-6,
+                                        epsilon=0.0, clipnorm=clipnorm)
   raise ValueError(f"unknown optimizer {name!r}; use 'adam', 'adamw' or 'adagrad'")

@@ -4,7 +4,10 @@ import json
 import os
 
 import keras
+import tensorflow as tf
 
+from tfgen.training.non_finite_guard import NonFiniteLossError
+from tfgen.training.non_finite_guard import stopped_message
 from tfgen.utils.atomic import atomic_path
 
 
@@ -27,12 +30,22 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     metadata_path: the backup's {"epoch", "batch"} JSON.
     save_freq: "epoch" or a number of training steps between backups.
     on_save: called with no arguments after each complete backup (None = nothing).
+    hint: what the user might change when the weights go non-finite (a backup of
+      them is refused with a `NonFiniteLossError`).
   """
 
-  def __init__(self, weights_path, metadata_path, save_freq="epoch", on_save=None):
+  def __init__(self, weights_path, metadata_path, save_freq="epoch", on_save=None, hint=""):
     super().__init__(os.path.dirname(weights_path), save_freq=save_freq, delete_checkpoint=False)
     self._weights_path, self._training_metadata_path = weights_path, metadata_path
-    self.on_save = on_save
+    self.on_save, self.hint = on_save, hint
+
+  def _position(self):
+    """(epoch, batch) of the backup on disk; (0, 0) when there is none."""
+    if not os.path.exists(self._training_metadata_path):
+      return 0, 0
+    with open(self._training_metadata_path, encoding="utf-8") as handle:
+      position = json.load(handle)
+    return int(position["epoch"]), int(position["batch"])
 
   def on_epoch_begin(self, epoch, logs=None):
     # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.
@@ -52,9 +65,18 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     self._current_epoch = epoch + 1
     self._last_batch_seen = 0
     self._batches_seen_since_last_saving = 0
-    self._save_model()
+    self._save_model(where=f"epoch {epoch + 1}, at its end")
 
-  def _save_model(self):
+  def _save_model(self, where=None):
+    # A finite step can still overflow the weights (an absurd learning rate); such a
+    # backup would be resumed from forever, so it is refused and the last good one kept.
+    bad = [weight.path for weight in self.model.weights if weight.dtype.startswith("float")
+           and not bool(tf.reduce_all(tf.math.is_finite(weight)))]
+    if bad:
+      raise NonFiniteLossError(stopped_message(
+          f"{where or f'epoch {self._current_epoch + 1}, step {self._last_batch_seen + 1}'}: "
+          f"the weights went non-finite ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}); no backup "
+          "was written from them", self._position(), self.hint))
     os.makedirs(self.backup_dir, exist_ok=True)
     # Weights first: if the metadata write is lost, the next run repeats part of
     # an epoch from slightly newer weights, which is harmless.

@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import shutil
 import sys
 import warnings
 
@@ -9,9 +10,11 @@ import keras
 import tensorflow as tf
 
 from tfgen import models
+from tfgen.training import distribution
 from tfgen.training import run
 from tfgen.training.best_checkpoint import BestCheckpoint
 from tfgen.training.mask_cycler import MaskCycler
+from tfgen.training.non_finite_guard import NonFiniteGuard
 from tfgen.training.optimizers import build_optimizer
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.training.run_clock import RunClock
@@ -44,15 +47,6 @@ def resume_seed(seed, epoch, batch):
   also differs between two backups inside one epoch (Keras restarts the epoch).
   """
   return seed + epoch + (batch << 20)  # Equal only 2**20 epochs apart.
-
-
-def strategy_for(name):
-  """tf.distribute strategy: "default" (one device) or "mirrored" (all local devices)."""
-  if name == "default":
-    return tf.distribute.get_strategy()
-  if name == "mirrored":
-    return tf.distribute.MirroredStrategy()
-  raise ValueError(f"unknown distribution {name!r}; use 'default' or 'mirrored'")
 
 
 def fit_verbosity(verbose="auto", stream=None):
@@ -101,23 +95,35 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
       dataset, valid dataset, DatasetInfo, steps per epoch), for data
       tfgen.data does not know (the style-transfer app's unpaired folders).
   """
+  # First: a multi-worker strategy must set up its runtime before any other TF work.
+  strategy = distribution.strategy_for(config.training.distribution)
   workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
+  datasets = datasets or (lambda start: _datasets(config, start.shuffle_seed))
+  if not distribution.is_chief(strategy):
+    # Another worker runs the same steps and callbacks (and the same warm start, or its
+    # replicas would differ from the chief's), writing to a copy that is then deleted:
+    # only the chief writes the workdir (TensorFlow's multi-worker guide).
+    copy = Workdir(distribution.worker_copy(workdir.path))
+    try:
+      return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets)
+    finally:
+      shutil.rmtree(copy.path, ignore_errors=True)
   workdir.create()
   # Held to the end: a second process on this workdir would interleave its
   # backups and history rows with ours and delete our temporaries as stale.
   with workdir.lock():
     workdir.remove_stale_temporaries()
-    return _train(config, workdir, fit_verbosity(verbose), extra_callbacks, warm_start_from,
-                  datasets or (lambda start: _datasets(config, start.shuffle_seed)))
+    return _train(config, workdir, strategy, fit_verbosity(verbose), extra_callbacks,
+                  warm_start_from, datasets)
 
 
-def _train(config, workdir, verbose, extra_callbacks, warm_start_from, datasets):
+def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from, datasets):
   """`train` with the workdir locked: the steps of a run, in order."""
   keras.utils.set_random_seed(config.seed)
   start = _starting_point(config, workdir, warm_start_from)
   clock = RunClock(workdir)
   train_data, valid_data, info, steps_per_epoch = datasets(start)
-  model = _compiled_model(config, info, steps_per_epoch)
+  model = _compiled_model(config, strategy, info, steps_per_epoch)
   run.check_conditioning(config, info, model)
   workdir.write_config(config, info, model.get_config())
   if warm_start_from and not start.resumed:
@@ -153,9 +159,8 @@ def _datasets(config, shuffle_seed):
   return train_data, valid_data, info, math.ceil(info.num_examples / config.data.batch_size)
 
 
-def _compiled_model(config, info, steps_per_epoch):
-  """The model, built and compiled in the config's distribution strategy."""
-  strategy = strategy_for(config.training.distribution)
+def _compiled_model(config, strategy, info, steps_per_epoch):
+  """The model, built and compiled in the distribution strategy's scope."""
   jit_compile = bool(config.training.jit_compile)
   with strategy.scope():
     model = models.build(config.model, config.head, info)
@@ -167,13 +172,32 @@ def _compiled_model(config, info, steps_per_epoch):
     total_steps = steps_per_epoch * int(config.training.num_epochs)
     model.compile_for_training(lambda num_steps: build_optimizer(config.optimizer, num_steps),
                                total_steps, jit_compile=jit_compile)
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+      _log_vectors(model)
   return model
+
+
+def _log_vectors(model):
+  """Makes the model's steps log [1] vectors instead of scalars, for multi-worker training.
+
+  Across workers Keras (3.15) reduces each logged value with
+  `strategy.reduce("MEAN", value, axis=0)`, whatever `distribute_reduction_method`
+  says, and a scalar has no axis 0. The values are metric results, the same on
+  every replica, so their mean over that axis is the value itself.
+  """
+  for name in ("train_step", "test_step"):
+    step = getattr(model, name)
+    setattr(model, name, lambda data, step=step: tf.nest.map_structure(
+        lambda value: tf.reshape(value, [1]), step(data)))
 
 
 def _callbacks(config, workdir, info, model, clock, extra_callbacks):
   """(callbacks, early stopping or None); the backup comes last, so an epoch counts as done
-  only after its checkpoint and history row are written."""
-  callbacks = []
+  only after its checkpoint and history row are written. The non-finite guard comes first, so
+  a NaN step raises before anything is written from it."""
+  hint = (f"Lower optimizer.learning_rate (now {config.optimizer.learning_rate}), set "
+          "optimizer.clipnorm, or check the data for NaN.")
+  callbacks = [NonFiniteGuard(workdir.read_backup_position, hint)]
   if getattr(model, "num_masks", 1) > 1:
     callbacks.append(MaskCycler(int(config.training.steps_per_mask)))
   if model.num_epoch_samples:
@@ -198,7 +222,7 @@ def _callbacks(config, workdir, info, model, clock, extra_callbacks):
     callbacks.append(early_stopping)
   callbacks.append(ResumableBackup(workdir.backup_weights_path, workdir.backup_metadata_path,
                                    save_freq=int(config.training.steps_per_backup) or "epoch",
-                                   on_save=clock.save))
+                                   on_save=clock.save, hint=hint))
   return callbacks, early_stopping
 
 
