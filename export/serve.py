@@ -14,13 +14,16 @@ from absl import flags
 
 _MODEL_DIR = flags.DEFINE_string("model_dir", "exported", "Folder of NAME/VERSION SavedModels.")
 _HOST = flags.DEFINE_string("host", "127.0.0.1", "Address to listen on.")
-_PORT = flags.DEFINE_integer("port", 8501, "Port (TF Serving's REST port is 8501).")
+_PORT = flags.DEFINE_integer("port", 8501, "Port (TF Serving's REST port is 8501).",
+                            lower_bound=0, upper_bound=65535)
 _BATCHING = flags.DEFINE_boolean("batching", False,
                                  "Group concurrent row-format requests into one call.")
-_MAX_BATCH_SIZE = flags.DEFINE_integer("max_batch_size", 64, "Examples in one batched call.")
+_MAX_BATCH_SIZE = flags.DEFINE_integer("max_batch_size", 64, "Examples in one batched call.",
+                                      lower_bound=1)
 _BATCH_TIMEOUT_MS = flags.DEFINE_float("batch_timeout_ms", 2.0,
                                        "How long a batch waits for more requests.")
-_MAX_BODY_BYTES = flags.DEFINE_integer("max_body_bytes", 16 * 2**20, "Larger bodies get 413.")
+_MAX_BODY_BYTES = flags.DEFINE_integer("max_body_bytes", 16 * 2**20, "Larger bodies get 413.",
+                                      lower_bound=1)
 
 
 def main(argv):

@@ -18,6 +18,25 @@ def run_main(program, function):
     sys.exit(f"{program}: error: {error.message.splitlines()[0]}")
 
 
+def run_app(program, main):
+  """`absl.app.run(main)`, with a config file that fails to load named in one line.
+
+  ml_collections loads a --config file while absl parses the flags, before
+  `main`: a syntax error or a failing `get_config()` in the user's file would
+  otherwise end in a traceback through absl and importlib.
+  """
+  from absl import app  # pylint: disable=import-outside-toplevel
+
+  def parse_flags(argv):
+    try:
+      return app.parse_flags_with_usage(argv)
+    except (SyntaxError, ImportError, NameError, AttributeError, TypeError, KeyError) as error:
+      sys.exit(f"{program}: error: cannot load the config file "
+               f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})")
+
+  app.run(main, flags_parser=parse_flags)
+
+
 def config_from_flag(name="config"):
   """The ConfigDict that a config-file flag loaded; a missing or broken file raises a ValueError.
 

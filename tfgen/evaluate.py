@@ -28,7 +28,8 @@ from absl import flags
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder written by tfgen.train.")
 _SPLIT = flags.DEFINE_enum("split", "test", ["train", "valid", "test"], "Data split.")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Examples per batch (VAEs: at most 100).")
+_BATCH_SIZE = flags.DEFINE_integer("batch_size", 500, "Examples per batch (VAEs: at most 100).",
+                                   lower_bound=1)
 _NUM_IMPORTANCE_SAMPLES = flags.DEFINE_integer(
     "num_importance_samples", 5000, "VAEs: importance samples k of the IWAE NLL estimate.")
 _SEED = flags.DEFINE_integer("seed", 0, "VAEs: seed of the importance samples.")

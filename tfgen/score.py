@@ -27,7 +27,7 @@ _OUTPUT = flags.DEFINE_string("output", None, "CSV of --input's per-image NLL an
 _HISTOGRAM = flags.DEFINE_string("histogram", None, "With --ood: PNG of both sets' bits/dim.")
 _BITS_MAP = flags.DEFINE_string(
     "bits_map", None, "PNG of per-pixel bits for --input's first 8 images (autoregressive models).")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 256, "Images per batch.")
+_BATCH_SIZE = flags.DEFINE_integer("batch_size", 256, "Images per batch.", lower_bound=1)
 _SEED = flags.DEFINE_integer("seed", 0, "Seeds any noise of the score (dequantization, VAEs).")
 flags.mark_flags_as_required(["workdir"])
 

@@ -4,9 +4,8 @@ r"""Trains a model from a config file into a workdir; rerun the same command to 
       [--config.training.num_epochs=50] [--warm_start_from=runs/other]
 """
 
-from tfgen import binary  # pylint: disable=unused-import  (quiets TensorFlow first)
+from tfgen import binary  # First: it quiets TensorFlow.
 
-from absl import app
 from absl import flags
 from ml_collections import config_flags
 
@@ -16,6 +15,9 @@ _WORKDIR = flags.DEFINE_string("workdir", None, "Run folder: checkpoints, logs, 
 _WARM_START_FROM = flags.DEFINE_string(
     "warm_start_from", None, "Another run's workdir: a fresh run starts from its latest backup "
     "(weights and optimizer state), e.g. to continue it with dropout.")
+_OVERWRITE = flags.DEFINE_bool(
+    "overwrite", False, "Delete the run already in --workdir, whatever its config, and start "
+    "afresh (without it, a workdir of another config is refused and the same config resumes).")
 flags.mark_flags_as_required(["config", "workdir"])
 
 
@@ -23,7 +25,8 @@ def main(argv):
   del argv
   from tfgen.training import train_lib  # pylint: disable=import-outside-toplevel
   summary = binary.run_main("tfgen.train", lambda: train_lib.train(
-      binary.config_from_flag(_CONFIG.name), _WORKDIR.value, warm_start_from=_WARM_START_FROM.value))
+      binary.config_from_flag(_CONFIG.name), _WORKDIR.value, warm_start_from=_WARM_START_FROM.value,
+      overwrite=_OVERWRITE.value))
   if summary["best_val_nll_nats"] is None:  # A GAN keeps its latest weights.
     print(f"trained to epoch {summary['best_epoch']}; workdir {_WORKDIR.value}")
   else:
@@ -32,4 +35,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-  app.run(main)
+  binary.run_app("tfgen.train", main)

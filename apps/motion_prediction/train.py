@@ -27,6 +27,8 @@ _SMALL = flags.DEFINE_boolean("small", False, "Narrow networks, short runs (the 
 _SET = flags.DEFINE_multi_string(
     "set", [], "Config overrides section.field=VALUE, e.g. --set=training.num_epochs=40 "
     "(fields: apps/motion_prediction/configs.py).")
+_OVERWRITE = flags.DEFINE_bool("overwrite", False, "Delete the run already in the workdir, "
+                                "whatever its config, and start afresh.")
 
 
 def main(argv):
@@ -37,7 +39,8 @@ def main(argv):
   overrides = binary.run_main("apps.motion_prediction.train",
                               lambda: common.parse_overrides(_SET.value))
   summary = binary.run_main("apps.motion_prediction.train", lambda: train_lib.train(
-      _DATA.value, _MODEL.value, workdir, overrides, small=_SMALL.value))
+      _DATA.value, _MODEL.value, workdir, overrides, small=_SMALL.value,
+      overwrite=_OVERWRITE.value))
   print(f"best epoch {summary['best_epoch']} (validation loss {summary['best_val_nll_nats']:.4f}); "
         f"{summary.get('cpu_minutes_total', summary['cpu_minutes_this_run'])} CPU minutes; "
         f"workdir {workdir}")

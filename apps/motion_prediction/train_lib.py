@@ -60,7 +60,7 @@ def make_config(model="residual_gru", source="synthetic", overrides=None, small=
 
 
 def train(source, model="residual_gru", workdir="runs/motion", overrides=None, verbose="auto",
-          small=False):
+          small=False, overwrite=False):
   """Trains (or resumes) a motion model; returns the run's summary.
 
   Args:
@@ -71,13 +71,15 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
     overrides: {config field: value}, e.g. {"training.num_epochs": 2}.
     verbose: Keras verbosity ("auto": a progress bar on a terminal); 0 silences the printer.
     small: the narrow, short preset of the demo and tests.
+    overwrite: delete the run already in `workdir` and start afresh (a folder that
+      is not a workdir is refused).
   """
   config = make_config(model, source, overrides, small)
   length = int(config.data.num_observed) + int(config.data.num_target)
   train_split = motion_data.load(source, "train", length)
   valid_split = motion_data.load(source, "valid", length)
   run_dir = Workdir(workdir)
-  run_dir.create()
+  run_dir.create(overwrite=overwrite)
   normalizer = _normalizer(run_dir, train_split, float(config.data.min_scale))
   with_labels = bool(config.data.with_labels)
   actions = sorted(train_split.clips)

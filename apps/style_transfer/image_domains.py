@@ -26,6 +26,7 @@ from scipy import ndimage
 from tfgen.data import DataError
 from tfgen.data import image_sources
 from tfgen.data.tfds_source import load_tfds_arrays
+from tfgen.utils import folder_files
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 EMBEDDED = ("china", "flower", "digits", "restyled_digits")
@@ -88,14 +89,15 @@ def square(image, load_size):
 
 
 def image_files(folder):
-  """Image files below `folder`, sorted; DataError when it is missing or holds none."""
+  """Image files below `folder`, sorted, none through a link out of it; DataError when it is
+  missing or holds none."""
   if not os.path.isdir(folder):
     raise DataError(f"{folder}: no such folder (a domain is a folder of images, "
                     f"tfds:cycle_gan/NAME or embedded:{'|'.join(EMBEDDED)})")
-  files = sorted(os.path.join(root, name) for root, _, names in os.walk(folder)
-                 for name in names if name.lower().endswith(IMAGE_SUFFIXES))
+  files, num_skipped = folder_files.files_below(folder, IMAGE_SUFFIXES)
   if not files:
-    raise DataError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder")
+    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
+    raise DataError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder{skipped}")
   return files
 
 

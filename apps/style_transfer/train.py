@@ -29,6 +29,8 @@ _SET = flags.DEFINE_multi_string(
 _NUM_EPOCHS = flags.DEFINE_integer("num_epochs", 0, "Epochs; 0 = the preset's.")
 _STEPS_PER_EPOCH = flags.DEFINE_integer("steps_per_epoch", 0,
                                         "Training steps per epoch; 0 = the preset's.")
+_OVERWRITE = flags.DEFINE_bool("overwrite", False, "Delete the run already in the workdir, "
+                                "whatever its config, and start afresh.")
 
 
 def main(argv):
@@ -41,7 +43,8 @@ def main(argv):
   overrides.update(binary.run_main("apps.style_transfer.train",
                                    lambda: common.parse_overrides(_SET.value)))
   summary = binary.run_main("apps.style_transfer.train", lambda: train_lib.train(
-      _DOMAIN_A.value, _DOMAIN_B.value, workdir, _PRESET.value, overrides))
+      _DOMAIN_A.value, _DOMAIN_B.value, workdir, _PRESET.value, overrides,
+      overwrite=_OVERWRITE.value))
   print(f"trained to epoch {summary['best_epoch']}; translations in {summary['translations']}; "
         f"workdir {workdir}")
 

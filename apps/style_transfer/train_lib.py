@@ -128,7 +128,8 @@ def unpaired_datasets(config, domains):
   return datasets
 
 
-def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="auto"):
+def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="auto",
+          overwrite=False):
   """Trains (or resumes) a CycleGAN from domain A to domain B; returns the run's summary.
 
   Args:
@@ -139,6 +140,8 @@ def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="a
     preset: a key of `configs.PRESETS`.
     overrides: {config field: value}, e.g. {"training.num_epochs": 2}.
     verbose: Keras verbosity ("auto": a progress bar on a terminal).
+    overwrite: delete the run already in `workdir` and start afresh (a folder that
+      is not a workdir is refused).
   """
   config = configs.get_config(preset)
   config.data.domain_a = domain_a  # The two domains, as given.
@@ -151,7 +154,7 @@ def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="a
   offset = (int(config.data.load_size) - crop) // 2
   shown = [valid[:num_shown, offset:offset + crop, offset:offset + crop]
            for _, valid in domains]
-  run_dir.create()
+  run_dir.create(overwrite=overwrite)
   run_dir.create_samples_dir()
   strips = TranslationStrips(run_dir.epoch_samples_path, *shown)
   summary = train_lib.train(config, run_dir, verbose=verbose, extra_callbacks=[strips],

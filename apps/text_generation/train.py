@@ -22,6 +22,8 @@ _PRESET = flags.DEFINE_enum("preset", "auto", ["auto", "small", "large"],
 _EPOCHS = flags.DEFINE_integer("num_epochs", None, "Override the number of epochs.")
 _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Override the steps per epoch.")
 _SEED = flags.DEFINE_integer("seed", None, "Override the training seed.")
+_OVERWRITE = flags.DEFINE_bool("overwrite", False, "Delete the run already in the workdir, "
+                                "whatever its config, and start afresh.")
 flags.mark_flags_as_required(["workdir"])
 
 
@@ -32,7 +34,8 @@ def main(argv):
                                              ("training.steps_per_epoch", _STEPS.value),
                                              ("seed", _SEED.value)) if value is not None}
   summary = binary.run_main("apps.text_generation.train", lambda: train_lib.train(
-      _CORPUS.value, _MODEL.value, _WORKDIR.value, overrides, preset=_PRESET.value))
+      _CORPUS.value, _MODEL.value, _WORKDIR.value, overrides, preset=_PRESET.value,
+      overwrite=_OVERWRITE.value))
   print(f"validation: {summary['valid_nats_per_char']:.4f} nats/char, "
         f"{summary['valid_bits_per_char']:.4f} bits/char ({summary['valid_characters']} characters)")
 

@@ -48,7 +48,7 @@ def choose_config(corpus, model="rnn", preset="auto", print_fn=print):
 
 
 def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="auto",
-          preset="auto"):
+          preset="auto", overwrite=False):
   """Trains (or resumes) a character model; returns the validation nats and bits per character.
 
   Args:
@@ -61,6 +61,8 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="aut
     overrides: {config field: value}, e.g. {"training.num_epochs": 1, "seed": 3}.
     verbose: as for `tfgen.training.train_lib.train`; 0 also silences the preset line.
     preset: "auto" (chosen from the corpus, see `configs`), "small" or "large".
+    overwrite: delete the run already in `workdir` and start afresh (a folder that
+      is not a workdir is refused).
   """
   config = choose_config(corpus, model, preset, print_fn=print if verbose else (lambda _: None))
   common.apply_overrides(config, overrides)
@@ -68,7 +70,7 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="aut
                       path=config.data.path or None, sequence_length=config.data.sequence_length)
   vocabulary = Vocabulary(info.vocabulary)
   run_dir = Workdir(workdir)
-  run_dir.create()
+  run_dir.create(overwrite=overwrite)
   run_dir.write_vocabulary(info.vocabulary)
   printer = SamplePrinter(vocabulary, config.data.sequence_length, seed=config.seed)
   train_lib.train(config, run_dir, verbose=verbose, extra_callbacks=[printer])

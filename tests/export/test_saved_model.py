@@ -12,6 +12,7 @@ import tensorflow as tf
 from export import saved_model_lib
 from export import tflite_lib
 from tests.conftest import REPO
+from tests.export.machine_paths import machine_paths_in
 from tfgen.training.workdir import Workdir
 
 LOADER = os.path.join(os.path.dirname(__file__), "load_without_tfgen.py")
@@ -45,6 +46,8 @@ def test_likelihood_model_exports_log_prob_and_sample(made_run, tmp_path):
   _, outputs = run_without_tfgen(result["path"], "sample",
                                  {"num_samples": np.int32(3), "seed": seed}, tmp_path)
   np.testing.assert_array_equal(outputs["samples"], model.sample(3, seed=seed).numpy())
+  # Neither the export nor the run's folder holds this machine's paths, only those passed.
+  assert not machine_paths_in([result["path"], made_run], [str(tmp_path), str(made_run)])
 
 
 def test_an_existing_version_is_refused_and_a_failed_export_leaves_nothing(made_run, tmp_path,

@@ -10,6 +10,7 @@ from ai_edge_litert import interpreter as litert
 
 from export import saved_model_lib
 from export import tflite_lib
+from tests.export.machine_paths import machine_paths_in
 from tfgen import heads
 from tfgen.models import NADE, VAE
 from tfgen.training.workdir import Workdir
@@ -81,6 +82,8 @@ def test_an_image_model_scores_and_replays_draws_in_litert(made_run, made_tflite
   drawn = interpreter.get_signature_runner("sample")(num_samples=np.array(2, np.int32))["samples"]
   assert drawn.shape == (2, 8, 8, 1) and set(np.unique(drawn)) <= set(range(17))
   assert not np.array_equal(drawn[0], drawn[1])  # LiteRT's own random ops draw.
+  folder = os.path.dirname(result["path"])  # The .tflite and its .json: no machine paths.
+  assert not machine_paths_in([folder], [folder, str(made_run)])
 
 
 def test_nades_recurrence_scores_in_litert_by_prefix_sums(tmp_path):

@@ -54,7 +54,7 @@ def train(config, info, x, strategy, initial_weights, fixed_noise, optimizer=Non
       # device's; zero noise (z = the posterior mean) leaves the steps' arithmetic to compare.
       model._noise = lambda shape, seed: tf.zeros(shape)  # pylint: disable=protected-access
     # Plain SGD: Adam would hide a gradient off by the number of replicas.
-    model.compile(optimizer=optimizer() if optimizer else finite_updates(keras.optimizers.SGD)(0.05))
+    model.compile(optimizer=(optimizer or (lambda: finite_updates(keras.optimizers.SGD)(0.05)))())
   losses = []
   for step in range(NUM_STEPS):
     batch = x[step * GLOBAL_BATCH:(step + 1) * GLOBAL_BATCH]

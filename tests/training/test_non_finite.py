@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from tfgen.configs import made_digits
-from tfgen.training import run, train_lib
+from tfgen.training import train_lib
 from tfgen.training.finite_updates import finite_updates
 from tfgen.training.non_finite_guard import NonFiniteLossError
 from tfgen.training.optimizers import build_optimizer

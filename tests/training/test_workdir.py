@@ -1,8 +1,11 @@
 """Workdir: the one owner of a run folder's paths, records and typed errors."""
 
+import errno
 import json
+import os
 import pathlib
 import re
+import shutil
 
 import pytest
 
@@ -10,6 +13,7 @@ from tfgen import data
 from tfgen.configs import made_digits
 from tfgen.training import workdir as workdir_lib
 from tfgen.training.workdir import NoTrainedModelError, Workdir, WorkdirMismatchError
+from tfgen.utils import atomic
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -49,7 +53,9 @@ def test_another_config_is_a_mismatch(tmp_path):
   assert list(read.model.hidden_units) == [8] and read_info == info
   other = tiny_config()
   other.model.hidden_units = (16,)
-  with pytest.raises(WorkdirMismatchError, match="different model config"):
+  other.data.batch_size = 7
+  with pytest.raises(WorkdirMismatchError, match=r"another config \(data.batch_size: 32 -> 7; "
+                     r"model.hidden_units: \(8,\) -> \(16,\)\); .* or --overwrite"):
     workdir.write_config(other, info, model_config)
   changed_default = dict(model_config, activation="tanh")  # As if a default had changed.
   with pytest.raises(WorkdirMismatchError, match="built by another tfgen version"):
@@ -104,3 +110,54 @@ def test_no_module_but_workdir_spells_a_run_file_name():
         if re.search(literal if name.startswith('"') else rf"[\"'/]{literal}[\"']", text):
           offenders.append(f"{path.relative_to(REPO)}: {name}")
   assert not offenders, offenders
+
+
+def test_clear_deletes_a_run_but_refuses_a_folder_that_is_not_one(tmp_path):
+  workdir, info = Workdir(tmp_path / "run"), digits_info()
+  workdir.create()
+  config = tiny_config()
+  workdir.write_config(config, info, workdir.build_model(config, info).get_config())
+  os.makedirs(workdir.backup_dir)
+  workdir.write_minutes(1.0, 1.0)
+  workdir.create(overwrite=True)
+  assert set(os.listdir(workdir.path)) <= {".lock"}
+  other = tmp_path / "photos"
+  other.mkdir()
+  (other / "holiday.jpg").write_bytes(b"not a run")
+  with pytest.raises(ValueError, match=r"not a tfgen workdir \(no config.json\), so --overwrite "
+                     r"will not delete its 1 entries"):
+    Workdir(other).create(overwrite=True)
+  assert (other / "holiday.jpg").exists()
+
+
+def test_a_full_disk_is_named_at_the_start_before_any_training(tmp_path, monkeypatch):
+  from tfgen.training import train_lib  # pylint: disable=import-outside-toplevel
+  usage = shutil.disk_usage(tmp_path)
+  monkeypatch.setattr(workdir_lib.shutil, "disk_usage",
+                      lambda path: usage._replace(free=3 * 2**20))
+  with pytest.raises(OSError, match=r"has 3.0 MB free and this run needs about \d+\.\d MB"):
+    train_lib.train(tiny_config(), str(tmp_path / "run"), verbose=0)
+  assert not (tmp_path / "run" / "history.csv").exists()
+
+
+def test_an_unwritable_or_impossible_workdir_is_named(tmp_path, monkeypatch):
+  blocker = tmp_path / "a_file"
+  blocker.write_text("")
+  with pytest.raises(OSError, match=r"cannot create the workdir .*a_file/run: Not a directory"):
+    Workdir(blocker / "run").create()
+
+  def refuse(path, text):
+    raise PermissionError(13, "Permission denied")
+
+  monkeypatch.setattr(workdir_lib.atomic, "write_text", refuse)  # Root ignores chmod.
+  with pytest.raises(OSError, match=r"cannot write to the workdir .*: Permission denied"):
+    Workdir(tmp_path).check_disk(0)
+
+
+def test_a_write_that_runs_out_of_space_keeps_the_previous_file(tmp_path):
+  path = tmp_path / "record.json"
+  atomic.write_json(path, {"epoch": 1})
+  with pytest.raises(OSError, match="no space left on the disk to write .*record.json"):
+    with atomic.atomic_path(path):
+      raise OSError(errno.ENOSPC, "No space left on device")
+  assert atomic.read_json(path) == {"epoch": 1} and os.listdir(tmp_path) == ["record.json"]

@@ -36,14 +36,36 @@ def base_config():
   config.training.steps_per_backup = 0  # Back up every N steps for resuming; 0 = every epoch.
   config.training.early_stopping_patience = 0  # Stop after N epochs without a better val loss; 0 = off.
   config.training.steps_per_mask = 1  # MADE with num_masks > 1: training steps per mask.
-  # tf.distribute: "default" (one device), "mirrored" (all local GPUs), "multi_worker" (the
-  # machines TF_CONFIG lists), "tpu" (TPU_NAME's). data.batch_size is the global batch.
-  config.training.distribution = "default"
+  # data.batch_size is the global batch, split across the replicas.
+  config.training.distribution = "default"  # "default", "mirrored", "multi_worker" or "tpu".
   # Compile each training step with XLA: it fuses the elementwise work on large weights
   # (mask select, optimizer update): a 2x8000 MADE step ran 2.0x faster at batch 100 and 1.4x
   # at batch 250 on 2 CPU cores (python bench/xla_training_step.py).
   config.training.jit_compile = False  # Compile training steps with XLA (see above).
   return config
+
+
+# (field, smallest value): the numeric fields every run has, and what they may be.
+NUMERIC_BOUNDS = (
+    ("data.batch_size", 1), ("optimizer.learning_rate", 0.0), ("optimizer.warmup_steps", 0),
+    ("optimizer.weight_decay", 0.0), ("optimizer.clipnorm", 0.0), ("training.num_epochs", 1),
+    ("training.steps_per_epoch", 0), ("training.steps_per_backup", 0),
+    ("training.early_stopping_patience", 0), ("training.steps_per_mask", 1))
+
+
+def check_config(config):
+  """Raises a ValueError naming the first field of a run config that is out of range."""
+  for field, smallest in NUMERIC_BOUNDS:
+    section, name = field.split(".")
+    value = config[section].get(name) if section in config else None
+    if value is None:
+      continue
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(smallest, int) and not isinstance(value, int)):
+      kind = "an integer" if isinstance(smallest, int) else "a number"
+      raise ValueError(f"{field} must be {kind} >= {smallest}, got {value!r}")
+    if not value >= smallest:  # Also refuses NaN.
+      raise ValueError(f"{field} must be >= {smallest}, got {value}")
 
 
 def parse_overrides(assignments):

@@ -6,14 +6,15 @@ conditioning) return (class names, [(train ids, valid ids) per class], source),
 each class split 90/10 the same way.
 """
 
-import glob
 import math
 import os
+import struct
 import wave
 
 import numpy as np
 
 from tfgen.data.data_error import DataError
+from tfgen.utils import folder_files
 
 VALID_FRACTION = 0.1
 NUM_LEVELS = 256
@@ -41,8 +42,12 @@ def read_wav(path, sample_rate):
     with wave.open(path, "rb") as handle:
       channels, width, rate = handle.getnchannels(), handle.getsampwidth(), handle.getframerate()
       frames = handle.readframes(handle.getnframes())
-  except (wave.Error, EOFError) as error:
-    raise DataError(f"{path}: not a readable PCM WAV file ({error})") from None
+  except (wave.Error, EOFError, OSError, RuntimeError, ValueError, struct.error,
+          OverflowError) as error:
+    # The wave module reports a damaged chunk as any of these (a bad seek: RuntimeError),
+    # found by tests/data/test_fuzzing.py.
+    raise DataError(f"{path}: not a readable PCM WAV file ({type(error).__name__}: "
+                    f"{error})") from None
   dtypes = {1: np.uint8, 2: np.int16, 4: np.int32}
   if width not in dtypes:
     raise DataError(f"{path}: {8 * width}-bit samples are not supported (8, 16 or 32-bit PCM)")
@@ -82,9 +87,10 @@ def wav_folder(path, sample_rate=SAMPLE_RATE):
   """Every *.wav below `path` (sorted), mono, resampled to `sample_rate`, mu-law encoded."""
   if not os.path.isdir(path):
     raise DataError(f"{path}: no such folder of WAV files")
-  files = sorted(glob.glob(os.path.join(path, "**", "*.wav"), recursive=True))
+  files, num_skipped = folder_files.files_below(path, (".wav",))
   if not files:
-    raise DataError(f"{path}: holds no .wav files")
+    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
+    raise DataError(f"{path}: holds no .wav files{skipped}")
   audio = np.concatenate([read_wav(file, sample_rate) for file in files])
   train, valid = _split(mu_law_encode(audio))
   return train, valid, path
@@ -94,7 +100,7 @@ def labeled_wav_folder(path, sample_rate=SAMPLE_RATE):
   """One class per subfolder of `path` (a speaker, an instrument): its WAV files, as `wav_folder`."""
   if not os.path.isdir(path):
     raise DataError(f"{path}: no such folder of WAV files")
-  class_names = sorted(name for name in os.listdir(path) if os.path.isdir(os.path.join(path, name)))
+  class_names = folder_files.subfolders(path)
   if not class_names:
     raise DataError(f"{path}: labeled audio needs one subfolder of WAV files per class")
   return class_names, [wav_folder(os.path.join(path, name), sample_rate)[:2]

@@ -5,6 +5,7 @@ Each function returns (images [N, H, W, C] uint8, labels [N] int64 or None, sour
 
 import gzip
 import os
+import struct
 import zipfile
 import zlib
 
@@ -103,8 +104,12 @@ def _read_npz(path, key):
       return archive[key]
   except DataError:
     raise
-  except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as error:
-    raise DataError(f"{path}: not a readable .npz, truncated or corrupt ({error})") from None
+  except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, struct.error,
+          RuntimeError, NotImplementedError, KeyError, OverflowError) as error:
+    # zipfile reports damage as any of these (an "encrypted" flag: RuntimeError; an
+    # unknown compression method: NotImplementedError), found by tests/data/test_fuzzing.py.
+    raise DataError(f"{path}: not a readable .npz, truncated or corrupt "
+                    f"({type(error).__name__}: {error})") from None
 
 
 def _read_amat(path):

@@ -15,6 +15,8 @@ import tempfile
 
 import tensorflow as tf
 
+from tfgen.training.workdir import Workdir
+
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 
 
@@ -90,16 +92,18 @@ def is_chief(strategy):
   return resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in jobs
 
 
-def worker_copy(workdir_path):
-  """A temporary folder for a non-chief worker, holding a copy of the chief's backup.
+def worker_copy(workdir):
+  """A `Workdir` in a temporary folder for a non-chief worker, with the chief's backup copied.
 
   Each worker runs the same callbacks as the chief (the guide's rule: every
   worker saves, only the chief's copy is kept), writing here instead; it
-  resumes from the chief's latest backup. Delete it when training ends.
+  resumes from the chief's latest backup. Delete the folder when training ends.
+
+  Args:
+    workdir: the chief's `Workdir`.
   """
-  folder = tempfile.mkdtemp(prefix="tfgen_worker_")
-  backup = os.path.join(workdir_path, "backup")
-  if os.path.isdir(backup):
-    shutil.copytree(backup, os.path.join(folder, "backup"),
+  copy = Workdir(tempfile.mkdtemp(prefix="tfgen_worker_"))
+  if os.path.isdir(workdir.backup_dir):
+    shutil.copytree(workdir.backup_dir, copy.backup_dir,
                     ignore=shutil.ignore_patterns(".*"))  # Not a writer's temporaries.
-  return folder
+  return copy

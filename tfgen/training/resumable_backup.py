@@ -75,8 +75,8 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     if bad:
       raise NonFiniteLossError(stopped_message(
           f"{where or f'epoch {self._current_epoch + 1}, step {self._last_batch_seen + 1}'}: "
-          f"the weights went non-finite ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}); no backup "
-          "was written from them", self._position(), self.hint))
+          f"the weights went non-finite ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}); "
+          "no backup was written from them", self._position(), self.hint))
     os.makedirs(self.backup_dir, exist_ok=True)
     # Weights first: if the metadata write is lost, the next run repeats part of
     # an epoch from slightly newer weights, which is harmless.

@@ -1,5 +1,7 @@
 """Draws samples from a trained run and writes them as a picture."""
 
+import os
+
 import numpy as np
 
 from tfgen.data import audio_sources
@@ -30,6 +32,16 @@ def _labels(model, info, label, num_samples):
   return np.full(num_samples, index)
 
 
+def check_output(output, suffixes):
+  """Raises a ValueError before any work when `output` cannot be what is written there."""
+  if not output:
+    return
+  if not output.lower().endswith(suffixes):
+    raise ValueError(f"--output={output}: write a {' or a '.join(suffixes)} file")
+  if os.path.isdir(output):
+    raise ValueError(f"--output={output} is a folder; give a file name")
+
+
 def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0, label=None):
   """Samples `num_samples` examples; writes them to `output` when given.
 
@@ -40,6 +52,7 @@ def sample(workdir, num_samples=64, output=None, seed=None, temperature=1.0, lab
   Returns:
     numpy [num_samples, *shape].
   """
+  check_output(output, (".png", ".wav"))
   model, _, info = Workdir(workdir).load_model()
   labels = _labels(model, info, label, num_samples)
   samples = model.sample(num_samples, condition=labels, temperature=temperature, seed=seed).numpy()
@@ -61,6 +74,7 @@ def sample_with_probabilities(workdir, num_samples=16, output=None, seed=None):
   For binary data x_hat_i = p(x_i = 1 | x_<i), the picture of the NADE paper.
   Writes rows of (sample, x_hat) pairs to `output`. Returns (samples, means).
   """
+  check_output(output, (".png",))
   model, _, info = Workdir(workdir).load_model()
   samples = model.sample(num_samples, seed=seed)
   means = model.head.mean(model(samples)).numpy()
@@ -78,6 +92,7 @@ def complete(workdir, num_examples=8, seed=None, split="test", output=None):
   Writes rows of (original, given half, three completions) to `output`.
   Returns (originals, completions [3, num_examples, ...]).
   """
+  check_output(output, (".png",))
   model, config, info = Workdir(workdir).load_model()
   dataset, _ = run.load_split(config, split, shuffle=False)
   originals = next(iter(dataset.unbatch().batch(num_examples))).numpy()

@@ -21,6 +21,7 @@ from tfgen.models.autoregressive.autoregressive_model import AutoregressiveModel
 from tfgen.models.latent import importance_weighted
 from tfgen.training import run
 from tfgen.training.workdir import Workdir
+from tfgen.utils import folder_files
 from tfgen.utils import plots
 from tfgen.utils.atomic import atomic_path
 
@@ -74,16 +75,16 @@ def _read_array(path):
 
 
 def _read_folder(path, event_shape, num_values):
-  files = sorted(name for name in os.listdir(path) if name.lower().endswith(IMAGE_SUFFIXES))
+  files, num_skipped = folder_files.files_below(path, IMAGE_SUFFIXES, recursive=False)
   if not files:
-    raise DataError(f"{path}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder")
+    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
+    raise DataError(f"{path}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder{skipped}")
   height, width, channels = event_shape
   mode = {1: "L", 3: "RGB"}.get(channels)
   if mode is None:
     raise DataError(f"a folder of images gives 1 or 3 channels; this model takes {channels}")
   images = []
-  for name in files:
-    file = os.path.join(path, name)
+  for file in files:
     try:
       with Image.open(file) as picture:
         pixels = np.asarray(picture.convert(mode), np.float32)

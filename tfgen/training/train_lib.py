@@ -7,9 +7,11 @@ import sys
 import warnings
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tfgen import models
+from tfgen.configs import common
 from tfgen.training import distribution
 from tfgen.training import run
 from tfgen.training.best_checkpoint import BestCheckpoint
@@ -74,7 +76,7 @@ class _Start:
 
 
 def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=None,
-          datasets=None):
+          datasets=None, overwrite=False):
   """Trains (or resumes) the run in `workdir`; returns a summary dict.
 
   Rerunning the same command after an interruption resumes from the latest
@@ -94,7 +96,10 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
       `start.shuffle_seed`, a seed of its own for each backup) -> (train
       dataset, valid dataset, DatasetInfo, steps per epoch), for data
       tfgen.data does not know (the style-transfer app's unpaired folders).
+    overwrite: delete the run already in `workdir` (whatever its config) and
+      start afresh; a folder that is not a workdir is refused.
   """
+  common.check_config(config)
   # First: a multi-worker strategy must set up its runtime before any other TF work.
   strategy = distribution.strategy_for(config.training.distribution)
   workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
@@ -103,12 +108,12 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
     # Another worker runs the same steps and callbacks (and the same warm start, or its
     # replicas would differ from the chief's), writing to a copy that is then deleted:
     # only the chief writes the workdir (TensorFlow's multi-worker guide).
-    copy = Workdir(distribution.worker_copy(workdir.path))
+    copy = distribution.worker_copy(workdir)
     try:
       return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets)
     finally:
       shutil.rmtree(copy.path, ignore_errors=True)
-  workdir.create()
+  workdir.create(overwrite=overwrite)
   # Held to the end: a second process on this workdir would interleave its
   # backups and history rows with ours and delete our temporaries as stale.
   with workdir.lock():
@@ -124,6 +129,7 @@ def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from,
   clock = RunClock(workdir)
   train_data, valid_data, info, steps_per_epoch = datasets(start)
   model = _compiled_model(config, strategy, info, steps_per_epoch)
+  workdir.check_disk(_bytes_needed(model))
   run.check_conditioning(config, info, model)
   workdir.write_config(config, info, model.get_config())
   if warm_start_from and not start.resumed:
@@ -175,6 +181,13 @@ def _compiled_model(config, strategy, info, steps_per_epoch):
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
       _log_vectors(model)
   return model
+
+
+def _bytes_needed(model):
+  """About what a run writes: the best weights and a backup with optimizer slots, each twice
+  while its temporary is written, and 16 MB of logs and pictures."""
+  weight_bytes = sum(int(np.prod(weight.shape)) * 4 for weight in model.weights)
+  return 8 * weight_bytes + 16 * 2**20
 
 
 def _log_vectors(model):

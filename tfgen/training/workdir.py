@@ -21,6 +21,7 @@ appended by Keras; a row torn by a kill is skipped when it is read).
 """
 
 import os
+import shutil
 
 import ml_collections
 
@@ -111,13 +112,59 @@ class Workdir:
 
   # ---- the folder --------------------------------------------------------
 
-  def create(self):
-    """Makes the folder (and its parents) if it is missing."""
-    os.makedirs(self.path, exist_ok=True)
+  def create(self, overwrite=False):
+    """Makes the folder (and its parents) if it is missing; `overwrite` first deletes its run."""
+    try:
+      os.makedirs(self.path, exist_ok=True)
+    except OSError as error:
+      raise OSError(f"cannot create the workdir {self.path}: {error.strerror or error}") from None
+    if overwrite:
+      with self.lock("overwriting"):
+        self.clear()
 
   def create_samples_dir(self):
     """Makes WORKDIR/samples/ if it is missing."""
     os.makedirs(self.samples_dir, exist_ok=True)
+
+  def check_disk(self, num_bytes):
+    """Raises an OSError naming the problem unless the run can write here and has room.
+
+    Called at the start of training, so that an unwritable folder or a full disk
+    is found before the first hour of training rather than at its first backup.
+
+    Args:
+      num_bytes: what the run's files will take (checkpoints, logs, pictures).
+    """
+    probe = self._file(".write_probe")
+    try:
+      atomic.write_text(probe, "tfgen")
+      os.remove(probe)
+    except OSError as error:
+      raise OSError(f"cannot write to the workdir {self.path}: {error.strerror or error}") from None
+    free = shutil.disk_usage(self.path).free
+    if free < num_bytes:
+      raise OSError(f"the disk of {self.path} has {free / 2**20:.1f} MB free and this run needs "
+                    f"about {num_bytes / 2**20:.1f} MB (checkpoints, logs); free some space or "
+                    f"choose another --workdir")
+
+  def clear(self):
+    """Deletes the run in the folder, all but its lock file (hold the lock): --overwrite.
+
+    A folder with files but no config.json is refused: a mistyped --workdir must
+    not delete something that is not a run.
+    """
+    if not os.path.isdir(self.path):
+      return
+    entries = [name for name in os.listdir(self.path) if name != ".lock"]
+    if entries and not os.path.exists(self._file("config.json")):
+      raise ValueError(f"{self.path} is not a tfgen workdir (no config.json), so --overwrite "
+                       f"will not delete its {len(entries)} entries; choose another --workdir")
+    for name in entries:
+      entry = self._file(name)
+      if os.path.isdir(entry) and not os.path.islink(entry):
+        shutil.rmtree(entry)
+      else:
+        os.remove(entry)
 
   def remove_stale_temporaries(self):
     """Removes temporaries a killed writer left in the folder and in backup/ (hold the lock)."""
@@ -146,15 +193,18 @@ class Workdir:
                         "model_config": _model_signature(model_config)})
     if os.path.exists(path):
       previous = self._read_config_record()
-      for section in ("data", "model", "head"):
-        if _section(previous, section) != _section(record, section):
-          raise WorkdirMismatchError(
-              f"{self.path} holds a run with a different {section} config; use a new --workdir "
-              f"or the same config to resume")
+      differences = [difference for section in ("data", "model", "head")
+                     for difference in _differences(_section(previous, section),
+                                                    _section(record, section), section)]
+      if differences:
+        shown = "; ".join(differences[:6]) + ("; ..." if len(differences) > 6 else "")
+        raise WorkdirMismatchError(
+            f"{self.path} holds a run with another config ({shown}); use a new --workdir, "
+            f"the same config to resume, or --overwrite to start afresh")
       if previous["model_config"] != record["model_config"]:
         raise WorkdirMismatchError(
             f"{self.path} holds a run of this config built by another tfgen version "
-            f"(its resolved model differs); use a new --workdir")
+            f"(its resolved model differs); use a new --workdir or --overwrite")
     atomic.write_json(path, record)
 
   def _read_config_record(self):
@@ -288,6 +338,22 @@ def _model_signature(model_config):
   """The parts of a Keras model config that fix its weights (not its name)."""
   return {key: value for key, value in model_config.items()
           if key not in ("name", "trainable", "dtype") + COMPUTE_ONLY_MODEL_FIELDS}
+
+
+def _differences(previous, current, prefix):
+  """["section.field: OLD -> NEW", ...] for the fields of two config sections that differ."""
+  differences = []
+  for key in sorted(set(previous) | set(current)):
+    old, new = previous.get(key, "(unset)"), current.get(key, "(unset)")
+    if isinstance(old, dict) and isinstance(new, dict):
+      differences += _differences(old, new, f"{prefix}.{key}")
+    elif old != new:
+      differences.append(f"{prefix}.{key}: {_shown(old)} -> {_shown(new)}")
+  return differences
+
+
+def _shown(value):
+  return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
 def _section(record, section):

@@ -1,6 +1,7 @@
 """Atomic file writes: write to a temporary file in the same folder, then rename."""
 
 import contextlib
+import errno
 import glob
 import json
 import os
@@ -29,6 +30,11 @@ def atomic_path(path):
       os.fsync(handle.fileno())
     os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode.
     os.replace(temporary, path)
+  except OSError as error:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+      raise OSError(error.errno, f"no space left on the disk to write {path} (the previous "
+                    f"file, if any, is kept): free some space and rerun") from error
+    raise
   finally:
     if os.path.exists(temporary):
       os.remove(temporary)

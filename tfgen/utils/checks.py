@@ -14,3 +14,15 @@ def rate(name, value):
   if not 0.0 <= value < 1.0:
     raise ValueError(f"{name} must be in [0, 1), got {value}")
   return value
+
+
+def numeric(owner, x):
+  """Raises a ValueError naming `owner` unless `x` holds numbers (not strings or objects)."""
+  dtype = getattr(x, "dtype", None)
+  if dtype is None:
+    return
+  kind = getattr(dtype, "kind", None)  # NumPy's
+  is_number = (kind in "biuf") if kind is not None else (dtype.is_floating or dtype.is_integer
+                                                         or dtype.is_bool)
+  if not is_number:
+    raise ValueError(f"{owner} expects numbers, got values of dtype {dtype}")

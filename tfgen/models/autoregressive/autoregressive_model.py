@@ -11,6 +11,7 @@ from tfgen import heads as heads_lib
 from tfgen.heads import sampling
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.losses import scale_for_replicas
+from tfgen.utils import checks
 
 
 class AutoregressiveModel(GenerativeModel):
@@ -71,6 +72,7 @@ class AutoregressiveModel(GenerativeModel):
     """Raises a ValueError naming expected and given sizes when x's event shape is wrong."""
     if isinstance(x, (tuple, list, dict)):
       x, _ = self.split_inputs(x)  # Raises for an unconditional model.
+    checks.numeric(type(self).__name__, x)
     given = tuple(x.shape[1:])
     if len(given) != len(self.event_shape) or any(
         size is not None and size != expected for size, expected in zip(given, self.event_shape)):

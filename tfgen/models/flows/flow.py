@@ -11,6 +11,7 @@ from tfgen.heads import sampling
 from tfgen.models.flows import dequantization
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.losses import scale_for_replicas
+from tfgen.utils import checks
 
 # Noise draws u per example when `evaluation_log_prob` scores discrete data.
 DEQUANTIZATION_DRAWS = 10
@@ -60,6 +61,7 @@ class Flow(GenerativeModel):
   # ---- data <-> the flow's input -----------------------------------------
 
   def check_inputs(self, x):
+    checks.numeric(type(self).__name__, x)
     x = tf.convert_to_tensor(x)
     given = tuple(x.shape[1:])
     if given != self.event_shape:

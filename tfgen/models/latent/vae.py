@@ -130,6 +130,7 @@ class VAE(GenerativeModel):
     return self.latent_size
 
   def check_event_shape(self, x):
+    checks.numeric(type(self).__name__, x)
     given = tuple(x.shape[1:])
     if given != self.event_shape:
       raise ValueError(f"{type(self).__name__} expects examples of shape {self.event_shape}, "

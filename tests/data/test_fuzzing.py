@@ -1,0 +1,93 @@
+"""Fuzzing the data parsers: any bytes give data or a DataError naming the file, nothing else."""
+
+import gzip
+import io
+import shutil
+import wave
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzzing import FUZZ, mutated, scratch_folder, write
+from tfgen.data import DataError
+from tfgen.data import audio_sources, image_sources, text_sources
+
+
+@pytest.fixture(scope="module")
+def folder():
+  path = scratch_folder()
+  yield path
+  shutil.rmtree(path)
+
+
+def valid_npz():
+  buffer = io.BytesIO()
+  np.savez_compressed(buffer, train=np.zeros((3, 4), np.uint8), valid=np.ones((2, 4), np.uint8))
+  return buffer.getvalue()
+
+
+def valid_idx():
+  return (2051).to_bytes(4, "big") + b"".join(size.to_bytes(4, "big") for size in (2, 3, 3)) + \
+      bytes(range(18))
+
+
+def valid_wav():
+  buffer = io.BytesIO()
+  with wave.open(buffer, "wb") as handle:
+    handle.setnchannels(2)
+    handle.setsampwidth(2)
+    handle.setframerate(8000)
+    handle.writeframes(np.arange(-200, 200, dtype=np.int16).tobytes())
+  return buffer.getvalue()
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=256), st.text(max_size=256).map(str.encode)))
+def test_text_files(folder, content):
+  path = write(folder, "corpus.txt", content)
+  try:
+    text = text_sources.read_text_file(path)
+  except DataError as error:
+    assert "corpus.txt" in str(error)
+    return
+  assert isinstance(text, str) and text
+
+
+@FUZZ
+@given(content=mutated(valid_npz()))
+def test_npz_archives(folder, content):
+  path = write(folder, "images.npz", content)
+  try:
+    array = image_sources._read_npz(path, "train")  # pylint: disable=protected-access
+  except DataError as error:
+    assert "images.npz" in str(error)
+    return
+  assert isinstance(array, np.ndarray)
+
+
+@FUZZ
+@given(content=mutated(valid_idx()), compress=st.booleans())
+def test_idx_files(folder, content, compress):
+  name = "images.idx.gz" if compress else "images.idx"
+  path = write(folder, name, gzip.compress(content) if compress else content)
+  try:
+    array = image_sources._read_idx(path, 2051)  # pylint: disable=protected-access
+  except DataError as error:
+    assert name in str(error)
+    return
+  assert array.dtype == np.uint8 and array.ndim == 3
+
+
+@FUZZ
+@given(content=mutated(valid_wav()), sample_rate=st.sampled_from([8000, 16000]))
+def test_wav_files(folder, content, sample_rate):
+  path = write(folder, "sound.wav", content)
+  try:
+    audio = audio_sources.read_wav(path, sample_rate)
+  except DataError as error:
+    assert "sound.wav" in str(error)
+    return
+  assert audio.dtype == np.float32 and audio.ndim == 1
+  assert np.all(np.abs(audio) <= 1.0)
