@@ -21,9 +21,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m demo --workdir=$(DEMO_DIR)
 
-# Both cores: pytest-xdist runs each test file in one of two workers.
+# Both cores: pytest-xdist runs each test file in one of two workers, in the order of
+# tests/conftest.py (the longest first).
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2 --dist loadfile tests
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder tests
 
 # Speed ratios, minutes in all. The reproduce_* scripts train for hours: `make reproduce`.
 bench: $(STAMP)

@@ -64,9 +64,15 @@ class Demo:
   Attributes:
     workdir: the report's folder; each run trains in a subfolder.
     num_epochs: overrides the configs' epochs (quick runs), or None.
+    steps_per_epoch: caps every run's steps per epoch (the test's smoke run), or None.
   """
   workdir: str
   num_epochs: int | None = None
+  steps_per_epoch: int | None = None
+
+  def steps(self, steps_per_epoch):
+    """`steps_per_epoch`, capped by the demo's own cap when it has one."""
+    return min(steps_per_epoch, self.steps_per_epoch or steps_per_epoch)
 
   def run_dir(self, name):
     return os.path.join(self.workdir, name)
@@ -80,6 +86,8 @@ class Demo:
     config = config_module.get_config()
     if self.num_epochs:
       config.training.num_epochs = self.num_epochs
+    if self.steps_per_epoch:
+      config.training.steps_per_epoch = self.steps_per_epoch
     started = time.time()
     train_fresh_if_stale(lambda: train_lib.train(config, self.run_dir(name), verbose=2),
                          self.run_dir(name))
@@ -232,8 +240,8 @@ def text_section(demo):
   """A char-RNN on the census first names, and names it generates."""
   names_dir = demo.run_dir("names_rnn")
   # A quick run (num_epochs given) also shortens the text epochs.
-  overrides = ({"training.num_epochs": demo.num_epochs, "training.steps_per_epoch": 100}
-               if demo.num_epochs else {})
+  overrides = ({"training.num_epochs": demo.num_epochs,
+                "training.steps_per_epoch": demo.steps(100)} if demo.num_epochs else {})
   started = time.time()
   summary = train_fresh_if_stale(
       lambda: text_train_lib.train("names", "rnn", names_dir, overrides, verbose=2), names_dir)
@@ -320,8 +328,8 @@ def adversarial_section(demo):
                               sample_quality=True)
   dcgan = results["dcgan_digits"]
   style_dir = demo.run_dir("style_photos")
-  overrides = {"training.num_epochs": demo.num_epochs, "training.steps_per_epoch": 5} if (
-      demo.num_epochs) else {}
+  overrides = {"training.num_epochs": demo.num_epochs,
+               "training.steps_per_epoch": demo.steps(5)} if demo.num_epochs else {}
   started = time.time()
   train_fresh_if_stale(lambda: style_train_lib.train(
       "embedded:china", "embedded:flower", style_dir, "demo", overrides, verbose=2), style_dir)
@@ -368,8 +376,8 @@ Reproduce: `python -m tfgen.train --config=tfgen/configs/dcgan_digits.py --workd
 def motion_section(demo):
   """The motion-prediction app on the synthetic walker: a small mixture density GRU."""
   run_dir = demo.run_dir("motion_walker")
-  overrides = ({"training.num_epochs": demo.num_epochs, "training.steps_per_epoch": 10}
-               if demo.num_epochs else {})
+  overrides = ({"training.num_epochs": demo.num_epochs,
+                "training.steps_per_epoch": demo.steps(10)} if demo.num_epochs else {})
   started = time.time()
   train_fresh_if_stale(lambda: motion_train_lib.train("synthetic", "mdn", run_dir, overrides,
                                                       verbose=2, small=True), run_dir)
@@ -473,9 +481,9 @@ SECTIONS = (fully_visible_section, pixel_cnn_section, double_counting_section, t
             latent_section, adversarial_section, motion_section, phone_section)
 
 
-def run(workdir, num_epochs=None, sections=SECTIONS):
+def run(workdir, num_epochs=None, sections=SECTIONS, steps_per_epoch=None):
   """Runs the demo's sections into `workdir`; returns the report's path."""
-  demo = Demo(workdir, num_epochs)
+  demo = Demo(workdir, num_epochs, steps_per_epoch)
   os.makedirs(workdir, exist_ok=True)
   parts = ["# tfgen demo: generative models on embedded data\n"]
   parts += [section(demo) for section in sections]

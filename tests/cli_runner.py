@@ -49,8 +49,21 @@ def run(module_name, args, absl_flags):
       traceback.print_exc()
       exit_code, had_traceback = 1, True
   text = stderr.getvalue()
-  return {"exit_code": exit_code, "stderr": text, "stdout": stdout.getvalue()[-2000:],
+  return {"exit_code": exit_code, "stderr": text, "stdout": stdout.getvalue(),
           "traceback": had_traceback or "Traceback (most recent call last)" in text}
+
+
+def run_commands(commands, env=None, timeout=400):
+  """Results of `commands` ([[module, arg, ...], ...]) run in order in one new process."""
+  import subprocess  # pylint: disable=import-outside-toplevel
+  repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  process = subprocess.run([sys.executable, "-m", "tests.cli_runner"], cwd=repo,
+                           input=json.dumps(commands), capture_output=True, text=True,
+                           timeout=timeout, env=env or dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+                           check=False)
+  if process.returncode != 0:
+    raise AssertionError(f"tests.cli_runner failed:\n{process.stderr[-3000:]}")
+  return json.loads(process.stdout.strip().splitlines()[-1])
 
 
 def main():

@@ -1,16 +1,14 @@
 """Every row of the bad-input inventory (tests/bad_inputs.py): exit 1, one clear line, no
 traceback; and docs/bad_inputs.md is that inventory."""
 
-import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests import bad_inputs
+from tests import cli_runner
 from tests.conftest import REPO
 from tests.export import tiny_runs
 
@@ -53,11 +51,7 @@ def results(broken_files, runs):
   commands = [[argument.format(**places) for argument in command.argv]
               for command in bad_inputs.COMMANDS]
   env = {"TF_CPP_MIN_LOG_LEVEL": "2", "PATH": "/usr/bin:/bin", "HOME": str(broken_files)}
-  process = subprocess.run([sys.executable, "-m", "tests.cli_runner"], cwd=REPO,
-                           input=json.dumps(commands), capture_output=True, text=True,
-                           timeout=400, env=env, check=False)
-  assert process.returncode == 0, process.stderr[-3000:]
-  outputs = json.loads(process.stdout.strip().splitlines()[-1])
+  outputs = cli_runner.run_commands(commands, env=env)
   return {command.mistake: output for command, output in zip(bad_inputs.COMMANDS, outputs)}
 
 

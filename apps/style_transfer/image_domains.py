@@ -20,13 +20,14 @@ import os
 import warnings
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from scipy import ndimage
 
 from tfgen.data import DataError
 from tfgen.data import image_sources
 from tfgen.data.tfds_source import load_tfds_arrays
 from tfgen.utils import folder_files
+from tfgen.utils.images import IMAGE_ERRORS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 EMBEDDED = ("china", "flower", "digits", "restyled_digits")
@@ -107,7 +108,7 @@ def read_image(path):
     with Image.open(path) as picture:
       picture.load()
       return picture.copy()
-  except (UnidentifiedImageError, OSError, ValueError) as error:
+  except IMAGE_ERRORS as error:
     raise DataError(f"{path}: not a readable image ({error})") from None
 
 

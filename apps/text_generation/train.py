@@ -22,6 +22,9 @@ _PRESET = flags.DEFINE_enum("preset", "auto", ["auto", "small", "large"],
 _EPOCHS = flags.DEFINE_integer("num_epochs", None, "Override the number of epochs.")
 _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Override the steps per epoch.")
 _SEED = flags.DEFINE_integer("seed", None, "Override the training seed.")
+_SET = flags.DEFINE_multi_string(
+    "set", [], "Config overrides section.field=VALUE, e.g. --set=training.distribution=mirrored "
+    "(fields: tfgen/configs/common.py and apps/text_generation/configs.py).")
 _OVERWRITE = flags.DEFINE_bool("overwrite", False, "Delete the run already in the workdir, "
                                 "whatever its config, and start afresh.")
 flags.mark_flags_as_required(["workdir"])
@@ -30,9 +33,12 @@ flags.mark_flags_as_required(["workdir"])
 def main(argv):
   del argv
   from apps.text_generation import train_lib  # pylint: disable=import-outside-toplevel
-  overrides = {key: value for key, value in (("training.num_epochs", _EPOCHS.value),
-                                             ("training.steps_per_epoch", _STEPS.value),
-                                             ("seed", _SEED.value)) if value is not None}
+  from tfgen.configs import common  # pylint: disable=import-outside-toplevel
+  overrides = binary.run_main("apps.text_generation.train",
+                              lambda: common.parse_overrides(_SET.value))
+  overrides.update({key: value for key, value in (("training.num_epochs", _EPOCHS.value),
+                                                  ("training.steps_per_epoch", _STEPS.value),
+                                                  ("seed", _SEED.value)) if value is not None})
   summary = binary.run_main("apps.text_generation.train", lambda: train_lib.train(
       _CORPUS.value, _MODEL.value, _WORKDIR.value, overrides, preset=_PRESET.value,
       overwrite=_OVERWRITE.value))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests import cli_runner
 from tests.conftest import REPO
 
 TINY = ["--config=tfgen/configs/made_digits.py", "--config.model.hidden_units=(32,)",
@@ -32,45 +33,48 @@ def last_line(text):
 
 def test_train_sample_evaluate(tmp_path):
   workdir = str(tmp_path / "run")
-  trained = run("tfgen.train", *TINY, f"--workdir={workdir}", "--config.training.num_epochs=2")
+  grids = [str(tmp_path / "grid1.png"), str(tmp_path / "grid2.png")]
+  probabilities = tmp_path / "probabilities.png"
+  noise = tmp_path / "noise.npy"
+  np.save(noise, np.random.default_rng(0).integers(0, 17, (50, 8, 8, 1)))
+  # One process runs the commands in turn, as a shell would (tests/cli_runner.py).
+  trained, sampled, resampled, evaluated, scored, failed = cli_runner.run_commands([
+      ["tfgen.train", *TINY, f"--workdir={workdir}", "--config.training.num_epochs=2"],
+      ["tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={grids[0]}",
+       "--seed=1", f"--probabilities_output={probabilities}"],
+      ["tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={grids[1]}",
+       "--seed=1"],
+      ["tfgen.evaluate", f"--workdir={workdir}", "--split=test"],
+      ["tfgen.score", f"--workdir={workdir}", f"--ood={noise}",
+       f"--histogram={tmp_path / 'ood.png'}"],
+      ["tfgen.score", f"--workdir={workdir}", f"--input={tmp_path / 'none.npy'}"]])
+  for result in (trained, sampled, resampled, evaluated, scored):
+    assert result["exit_code"] == 0, result["stderr"][-3000:]
   # Written to a pipe, as to a log file: a line per epoch, no progress-bar frames or colours.
-  assert "\r" not in trained.stdout and "\x1b" not in trained.stdout
-  epoch_lines = [line for line in trained.stdout.splitlines() if " - loss: " in line]
+  assert "\r" not in trained["stdout"] and "\x1b" not in trained["stdout"]
+  epoch_lines = [line for line in trained["stdout"].splitlines() if " - loss: " in line]
   assert len(epoch_lines) == 2 and all("val_loss" in line for line in epoch_lines)
-  assert len(trained.stdout) < 2000, trained.stdout
+  assert len(trained["stdout"]) < 2000, trained["stdout"]
   for name in ("config.json", "best.weights.h5", "best.json", "history.csv", "training_curves.png"):
     assert os.path.exists(os.path.join(workdir, name)), name
   assert os.listdir(os.path.join(workdir, "logs"))
 
-  output = str(tmp_path / "grid.png")
-  probabilities = tmp_path / "probabilities.png"
-  run("tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={output}", "--seed=1",
-      f"--probabilities_output={probabilities}")
-  first = np.array(Image.open(output))
   assert Image.open(probabilities).size[0] > 0
-  run("tfgen.sample", f"--workdir={workdir}", "--num_samples=9", f"--output={output}", "--seed=1")
-  np.testing.assert_array_equal(np.array(Image.open(output)), first)
+  np.testing.assert_array_equal(np.array(Image.open(grids[1])), np.array(Image.open(grids[0])))
 
-  result = run("tfgen.evaluate", f"--workdir={workdir}", "--split=test")
-  record = json.loads(last_line(result.stdout))
+  record = json.loads(last_line(evaluated["stdout"]))
   assert set(record) == {"model", "dataset", "split", "num_examples", "nll_nats", "bits_per_dim"}
   assert record["num_examples"] == 269 and record["split"] == "test"
   # 64 pixels with 17 levels: uniform guessing costs 64 ln 17 = 181 nats.
   assert 0 < record["nll_nats"] < 64 * np.log(17)
-  np.testing.assert_allclose(record["bits_per_dim"], record["nll_nats"] / (64 * np.log(2)), rtol=1e-3)
+  np.testing.assert_allclose(record["bits_per_dim"], record["nll_nats"] / (64 * np.log(2)),
+                             rtol=1e-3)
 
-  noise = tmp_path / "noise.npy"
-  np.save(noise, np.random.default_rng(0).integers(0, 17, (50, 8, 8, 1)))
-  scored = run("tfgen.score", f"--workdir={workdir}", f"--ood={noise}",
-               f"--histogram={tmp_path / 'ood.png'}")
-  record = json.loads(last_line(scored.stdout))
-  assert record["test"]["mean_nll_nats"] == pytest.approx(
-      json.loads(last_line(result.stdout))["nll_nats"], abs=1e-3)
-  assert record["auroc"] > 0.9 and "AUROC" in scored.stdout
-  failed = run("tfgen.score", f"--workdir={workdir}", f"--input={tmp_path / 'none.npy'}",
-               check=False)
-  assert failed.returncode == 1
-  assert failed.stderr.strip().splitlines()[-1] == (
+  scores = json.loads(last_line(scored["stdout"]))
+  assert scores["test"]["mean_nll_nats"] == pytest.approx(record["nll_nats"], abs=1e-3)
+  assert scores["auroc"] > 0.9 and "AUROC" in scored["stdout"]
+  assert failed["exit_code"] == 1 and not failed["traceback"]
+  assert failed["stderr"].strip().splitlines()[-1] == (
       f"tfgen.score: error: {tmp_path / 'none.npy'}: no such file or folder")
 
 
@@ -127,9 +131,10 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
 
 def test_early_stop_is_final_for_the_same_command(tmp_path):
   workdir = str(tmp_path / "run")
-  args = [*TINY, f"--workdir={workdir}", "--config.training.num_epochs=8",
+  args = ["tfgen.train", *TINY, f"--workdir={workdir}", "--config.training.num_epochs=8",
           "--config.training.early_stopping_patience=1", "--config.optimizer.learning_rate=0.0"]
-  first = run("tfgen.train", *args)
-  assert "Epoch 2/8" in first.stdout and "Epoch 3/8" not in first.stdout  # Nothing improves.
-  again = run("tfgen.train", *args)
-  assert "stopped early at epoch 2" in again.stdout and "Epoch" not in again.stdout
+  first, again = cli_runner.run_commands([args, args])
+  assert first["exit_code"] == again["exit_code"] == 0, first["stderr"][-3000:]
+  # Nothing improves.
+  assert "Epoch 2/8" in first["stdout"] and "Epoch 3/8" not in first["stdout"]
+  assert "stopped early at epoch 2" in again["stdout"] and "Epoch" not in again["stdout"]

@@ -5,7 +5,8 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.head import Head, check_integer_range
+from tfgen.heads.head import Head, MAX_VALUES, check_integer_range
+from tfgen.utils import checks
 
 tfd = tfp.distributions
 
@@ -27,10 +28,7 @@ class Categorical(Head):
   """
 
   def __init__(self, num_classes):
-    num_classes = int(num_classes)
-    if num_classes < 2:
-      raise ValueError(f"Categorical needs num_classes >= 2, got {num_classes}")
-    self.num_classes = num_classes
+    self.num_classes = checks.integer("Categorical", "num_classes", num_classes, 2, MAX_VALUES)
 
   @property
   def num_values(self):

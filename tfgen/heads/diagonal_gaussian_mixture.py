@@ -5,8 +5,9 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.head import Head
+from tfgen.heads.head import Head, MAX_COMPONENTS
 from tfgen.heads.normal import check_finite
+from tfgen.utils import checks
 
 tfd = tfp.distributions
 
@@ -43,16 +44,12 @@ class DiagonalGaussianMixture(Head):
   element_ndims = 1
 
   def __init__(self, num_components=1, min_scale=1e-3, fixed_scale=None):
-    num_components = int(num_components)
-    if num_components < 1:
-      raise ValueError(f"DiagonalGaussianMixture needs num_components >= 1, got {num_components}")
-    if min_scale <= 0:
-      raise ValueError(f"DiagonalGaussianMixture needs min_scale > 0, got {min_scale}")
-    if fixed_scale is not None and not fixed_scale > 0:
-      raise ValueError(f"fixed_scale must be None (learned) or > 0, got {fixed_scale}")
-    self.num_components = num_components
-    self.min_scale = float(min_scale)
-    self.fixed_scale = None if fixed_scale is None else float(fixed_scale)
+    owner = "DiagonalGaussianMixture"
+    self.num_components = checks.integer(owner, "num_components", num_components, 1,
+                                         MAX_COMPONENTS)
+    self.min_scale = checks.positive(owner, "min_scale", min_scale)
+    self.fixed_scale = (None if fixed_scale is None  # None: learned.
+                        else checks.positive(owner, "fixed_scale", fixed_scale))
 
   @property
   def _num_logits(self):

@@ -5,7 +5,8 @@ import tensorflow as tf
 
 from tfgen.heads.discretized_logistic_mixture_distribution import (
     DiscretizedLogisticMixtureDistribution)
-from tfgen.heads.head import Head, check_integer_range
+from tfgen.heads.head import Head, MAX_COMPONENTS, MAX_VALUES, check_integer_range
+from tfgen.utils import checks
 
 
 @keras.saving.register_keras_serializable(package="tfgen")
@@ -33,16 +34,12 @@ class DiscretizedLogisticMixture(Head):
   """
 
   def __init__(self, num_components=5, num_bins=256, coupled_channels=None):
-    num_components, num_bins = int(num_components), int(num_bins)
-    if num_components < 1:
-      raise ValueError(f"DiscretizedLogisticMixture needs num_components >= 1, got {num_components}")
-    if num_bins < 2:
-      raise ValueError(f"DiscretizedLogisticMixture needs num_bins >= 2, got {num_bins}")
-    if coupled_channels is not None and int(coupled_channels) < 2:
-      raise ValueError(f"coupled_channels must be None or >= 2, got {coupled_channels}")
-    self.num_components = num_components
-    self.num_bins = num_bins
-    self.coupled_channels = None if coupled_channels is None else int(coupled_channels)
+    owner = "DiscretizedLogisticMixture"
+    self.num_components = checks.integer(owner, "num_components", num_components, 1,
+                                         MAX_COMPONENTS)
+    self.num_bins = checks.integer(owner, "num_bins", num_bins, 2, MAX_VALUES)
+    self.coupled_channels = (None if coupled_channels is None else checks.integer(
+        owner, "coupled_channels", coupled_channels, 2, MAX_COMPONENTS))
     self.element_ndims = 0 if self.coupled_channels is None else 1
     self._num_channels = self.coupled_channels or 1
 

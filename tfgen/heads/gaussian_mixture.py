@@ -5,8 +5,9 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.head import Head
 from tfgen.heads.normal import check_finite
+from tfgen.heads.head import Head, MAX_COMPONENTS
+from tfgen.utils import checks
 
 tfd = tfp.distributions
 
@@ -30,13 +31,9 @@ class GaussianMixture(Head):
   """
 
   def __init__(self, num_components=5, min_scale=1e-3):
-    num_components = int(num_components)
-    if num_components < 1:
-      raise ValueError(f"GaussianMixture needs num_components >= 1, got {num_components}")
-    if min_scale <= 0:
-      raise ValueError(f"GaussianMixture needs min_scale > 0, got {min_scale}")
-    self.num_components = num_components
-    self.min_scale = float(min_scale)
+    self.num_components = checks.integer("GaussianMixture", "num_components", num_components, 1,
+                                         MAX_COMPONENTS)
+    self.min_scale = checks.positive("GaussianMixture", "min_scale", min_scale)
 
   def params_per_element(self, element_shape=()):
     return 3 * self.num_components

@@ -6,6 +6,11 @@ import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
 
+# Bounds of the heads' size arguments: a K or a bin count beyond 2**20 (or a mixture of more
+# than 1024 components) is a mistake, and would allocate its parameters first.
+MAX_VALUES = 2**20
+MAX_COMPONENTS = 1024
+
 tfd = tfp.distributions
 
 

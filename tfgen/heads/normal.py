@@ -6,6 +6,7 @@ import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
 from tfgen.heads.head import Head
+from tfgen.utils import checks
 
 tfd = tfp.distributions
 
@@ -33,9 +34,7 @@ class Normal(Head):
   """
 
   def __init__(self, min_scale=1e-3):
-    if min_scale <= 0:
-      raise ValueError(f"Normal needs min_scale > 0, got {min_scale}")
-    self.min_scale = float(min_scale)
+    self.min_scale = checks.positive("Normal", "min_scale", min_scale)
 
   def params_per_element(self, element_shape=()):
     return 2

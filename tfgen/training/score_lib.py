@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 import tensorflow as tf
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from sklearn import metrics
 
 from tfgen.data import DataError
@@ -22,6 +22,7 @@ from tfgen.models.latent import importance_weighted
 from tfgen.training import run
 from tfgen.training.workdir import Workdir
 from tfgen.utils import folder_files
+from tfgen.utils.images import IMAGE_ERRORS
 from tfgen.utils import plots
 from tfgen.utils.atomic import atomic_path
 
@@ -88,7 +89,7 @@ def _read_folder(path, event_shape, num_values):
     try:
       with Image.open(file) as picture:
         pixels = np.asarray(picture.convert(mode), np.float32)
-    except (UnidentifiedImageError, OSError) as error:
+    except IMAGE_ERRORS as error:
       raise DataError(f"{file}: not a readable image ({error})") from None
     if pixels.shape[:2] != (height, width):
       raise DataError(f"{file} is {pixels.shape[1]}x{pixels.shape[0]} pixels; the model takes "

@@ -1,5 +1,7 @@
 """Argument checks shared by layers and models, with errors that name the argument."""
 
+import numpy as np
+
 
 def at_least_one(owner, **counts):
   """Raises a ValueError naming `owner` and the argument unless every count is an integer >= 1."""
@@ -26,3 +28,27 @@ def numeric(owner, x):
                                                          or dtype.is_bool)
   if not is_number:
     raise ValueError(f"{owner} expects numbers, got values of dtype {dtype}")
+
+
+def integer(owner, name, value, minimum, maximum):
+  """`value` as an int in [minimum, maximum], or a ValueError naming `owner` and `name`.
+
+  Integral floats (3.0) pass; booleans, fractions, NaN, inf and strings do not.
+  """
+  if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
+      not np.isfinite(value)) or int(value) != value:
+    raise ValueError(f"{owner} needs an integer {name}, got {value!r}")
+  if not minimum <= int(value) <= maximum:
+    raise ValueError(f"{owner} needs {name} in [{minimum}, {maximum}], got {int(value)}")
+  return int(value)
+
+
+def positive(owner, name, value, maximum=1e6):
+  """`value` as a float in (0, maximum], or a ValueError naming `owner` and `name`.
+
+  The default maximum suits scales: one near float32's largest overflows the densities.
+  """
+  if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
+      not np.isfinite(value)) or not 0 < value <= maximum:
+    raise ValueError(f"{owner} needs {name} in (0, {maximum:g}], got {value!r}")
+  return float(value)

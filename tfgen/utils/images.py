@@ -1,9 +1,18 @@
 """Image grids as PNG files."""
 
+import struct
+import zlib
+
 import numpy as np
 from PIL import Image
+from PIL import UnidentifiedImageError
 
 from tfgen.utils.atomic import atomic_path
+
+# What Pillow raises for a file that is not a readable image: a broken PNG chunk is a
+# SyntaxError, a cut-off file an OSError or EOFError (found by tests/apps/test_fuzzing.py).
+IMAGE_ERRORS = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error,
+                zlib.error, Image.DecompressionBombError)
 
 
 def to_grid(images, num_values, num_columns=None, padding=1):
