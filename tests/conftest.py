@@ -39,6 +39,12 @@ def shared_data():
   return SHARED_DATA
 
 
+@pytest.fixture(scope="module")
+def fuzz_folder(tmp_path_factory):
+  """A folder the fuzz tests of one module write their cases to (see tests/fuzzing.py)."""
+  return str(tmp_path_factory.mktemp("fuzz"))
+
+
 @pytest.fixture(autouse=True)
 def fixed_seeds():
   """Every test starts from the same Keras, TF, NumPy and Python seeds."""

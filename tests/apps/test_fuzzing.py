@@ -1,10 +1,8 @@
 """Fuzzing the apps' parsers (BVH, expmap CSV, images, vocabularies): a result or a clear error."""
 
 import io
-import shutil
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -12,7 +10,7 @@ from PIL import Image
 from apps.motion_prediction import bvh, expmap_files
 from apps.style_transfer import image_domains
 from apps.text_generation.vocabulary import Vocabulary
-from tests.fuzzing import FUZZ, mutated, scratch_folder, write
+from tests.fuzzing import PARSER_FUZZ, mutated, write
 from tfgen.data import DataError
 
 VALID_BVH = """HIERARCHY
@@ -38,39 +36,32 @@ Frame Time: 0.04
 """.encode()
 
 
-@pytest.fixture(scope="module")
-def folder():
-  path = scratch_folder()
-  yield path
-  shutil.rmtree(path)
-
-
 def valid_png():
   buffer = io.BytesIO()
   Image.fromarray(np.arange(48, dtype=np.uint8).reshape(4, 4, 3)).save(buffer, format="PNG")
   return buffer.getvalue()
 
 
-def test_the_valid_bvh_parses(folder):
-  parsed = bvh.read_bvh(write(folder, "valid.bvh", VALID_BVH))
+def test_the_valid_bvh_parses(fuzz_folder):
+  parsed = bvh.read_bvh(write(fuzz_folder, "valid.bvh", VALID_BVH))
   assert parsed.joint_names[:2] == ["Hips", "Knee"] and parsed.frames.shape == (2, 9)
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=mutated(VALID_BVH))
-def test_bvh_files(folder, content):
-  path = write(folder, "clip.bvh", content)
+def test_bvh_files(fuzz_folder, content):
+  path = write(fuzz_folder, "clip.bvh", content)
   try:
     bvh.read_bvh(path)
   except DataError as error:
     assert "clip.bvh" in str(error)
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(lines=st.lists(st.lists(st.one_of(st.floats(width=32), st.text(max_size=4)), max_size=5),
                       max_size=5))
-def test_expmap_csv_files(folder, lines):
-  path = write(folder, "clip.txt", "\n".join(",".join(map(str, line)) for line in lines))
+def test_expmap_csv_files(fuzz_folder, lines):
+  path = write(fuzz_folder, "clip.txt", "\n".join(",".join(map(str, line)) for line in lines))
   try:
     clip = expmap_files.read_clip(path, 3)
   except DataError as error:
@@ -79,10 +70,10 @@ def test_expmap_csv_files(folder, lines):
   assert clip.dtype == np.float32 and clip.shape[1:] == (3,) and np.all(np.isfinite(clip))
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=mutated(valid_png()))
-def test_image_files(folder, content):
-  path = write(folder, "photo.png", content)
+def test_image_files(fuzz_folder, content):
+  path = write(fuzz_folder, "photo.png", content)
   try:
     picture = image_domains.read_image(path)
   except DataError as error:
@@ -91,7 +82,7 @@ def test_image_files(folder, content):
   assert picture.size[0] >= 1 and picture.size[1] >= 1
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(characters=st.text(min_size=1, max_size=20), text=st.text(max_size=40))
 def test_vocabularies_encode_what_they_know_and_name_what_they_do_not(characters, text):
   vocabulary = Vocabulary("".join(sorted(set(characters))))

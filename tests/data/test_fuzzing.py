@@ -2,24 +2,15 @@
 
 import gzip
 import io
-import shutil
 import wave
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import FUZZ, mutated, scratch_folder, write
+from tests.fuzzing import PARSER_FUZZ, mutated, write
 from tfgen.data import DataError
 from tfgen.data import audio_sources, image_sources, text_sources
-
-
-@pytest.fixture(scope="module")
-def folder():
-  path = scratch_folder()
-  yield path
-  shutil.rmtree(path)
 
 
 def valid_npz():
@@ -43,10 +34,10 @@ def valid_wav():
   return buffer.getvalue()
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=st.one_of(st.binary(max_size=256), st.text(max_size=256).map(str.encode)))
-def test_text_files(folder, content):
-  path = write(folder, "corpus.txt", content)
+def test_text_files(fuzz_folder, content):
+  path = write(fuzz_folder, "corpus.txt", content)
   try:
     text = text_sources.read_text_file(path)
   except DataError as error:
@@ -55,10 +46,10 @@ def test_text_files(folder, content):
   assert isinstance(text, str) and text
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=mutated(valid_npz()))
-def test_npz_archives(folder, content):
-  path = write(folder, "images.npz", content)
+def test_npz_archives(fuzz_folder, content):
+  path = write(fuzz_folder, "images.npz", content)
   try:
     array = image_sources._read_npz(path, "train")  # pylint: disable=protected-access
   except DataError as error:
@@ -67,11 +58,11 @@ def test_npz_archives(folder, content):
   assert isinstance(array, np.ndarray)
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=mutated(valid_idx()), compress=st.booleans())
-def test_idx_files(folder, content, compress):
+def test_idx_files(fuzz_folder, content, compress):
   name = "images.idx.gz" if compress else "images.idx"
-  path = write(folder, name, gzip.compress(content) if compress else content)
+  path = write(fuzz_folder, name, gzip.compress(content) if compress else content)
   try:
     array = image_sources._read_idx(path, 2051)  # pylint: disable=protected-access
   except DataError as error:
@@ -80,10 +71,10 @@ def test_idx_files(folder, content, compress):
   assert array.dtype == np.uint8 and array.ndim == 3
 
 
-@FUZZ
+@PARSER_FUZZ
 @given(content=mutated(valid_wav()), sample_rate=st.sampled_from([8000, 16000]))
-def test_wav_files(folder, content, sample_rate):
-  path = write(folder, "sound.wav", content)
+def test_wav_files(fuzz_folder, content, sample_rate):
+  path = write(fuzz_folder, "sound.wav", content)
   try:
     audio = audio_sources.read_wav(path, sample_rate)
   except DataError as error:
