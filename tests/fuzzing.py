@@ -13,6 +13,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tfgen.data import DataError
+
 FUZZ = settings(max_examples=400, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # The file parsers also get a time limit a case: a WAV header with a sample rate of 44101 Hz
@@ -36,6 +38,17 @@ def _change(valid, changes):
   for index, value in changes:
     data[index] = value
   return bytes(data)
+
+
+def parsed(parse, folder, name, content):
+  """`parse(path)` of `content` written to folder/name, or None when it raised a DataError
+  naming the file; any other exception fails the test."""
+  path = write(folder, name, content)
+  try:
+    return parse(path)
+  except DataError as error:
+    assert os.path.basename(name) in str(error), error
+    return None
 
 
 def write(folder, name, content):

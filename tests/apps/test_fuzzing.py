@@ -10,8 +10,7 @@ from PIL import Image
 from apps.motion_prediction import bvh, expmap_files
 from apps.style_transfer import image_domains
 from apps.text_generation.vocabulary import Vocabulary
-from tests.fuzzing import PARSER_FUZZ, mutated, write
-from tfgen.data import DataError
+from tests.fuzzing import PARSER_FUZZ, mutated, parsed, write
 
 VALID_BVH = """HIERARCHY
 ROOT Hips
@@ -50,36 +49,25 @@ def test_the_valid_bvh_parses(fuzz_folder):
 @PARSER_FUZZ
 @given(content=mutated(VALID_BVH))
 def test_bvh_files(fuzz_folder, content):
-  path = write(fuzz_folder, "clip.bvh", content)
-  try:
-    bvh.read_bvh(path)
-  except DataError as error:
-    assert "clip.bvh" in str(error)
+  clip = parsed(bvh.read_bvh, fuzz_folder, "clip.bvh", content)
+  assert clip is None or clip.frames.ndim == 2
 
 
 @PARSER_FUZZ
 @given(lines=st.lists(st.lists(st.one_of(st.floats(width=32), st.text(max_size=4)), max_size=5),
                       max_size=5))
 def test_expmap_csv_files(fuzz_folder, lines):
-  path = write(fuzz_folder, "clip.txt", "\n".join(",".join(map(str, line)) for line in lines))
-  try:
-    clip = expmap_files.read_clip(path, 3)
-  except DataError as error:
-    assert "clip.txt" in str(error)
-    return
-  assert clip.dtype == np.float32 and clip.shape[1:] == (3,) and np.all(np.isfinite(clip))
+  clip = parsed(lambda path: expmap_files.read_clip(path, 3), fuzz_folder, "clip.txt",
+                "\n".join(",".join(map(str, line)) for line in lines))
+  assert clip is None or (clip.dtype == np.float32 and clip.shape[1:] == (3,)
+                          and np.all(np.isfinite(clip)))
 
 
 @PARSER_FUZZ
 @given(content=mutated(valid_png()))
 def test_image_files(fuzz_folder, content):
-  path = write(fuzz_folder, "photo.png", content)
-  try:
-    picture = image_domains.read_image(path)
-  except DataError as error:
-    assert "photo.png" in str(error)
-    return
-  assert picture.size[0] >= 1 and picture.size[1] >= 1
+  picture = parsed(image_domains.read_image, fuzz_folder, "photo.png", content)
+  assert picture is None or (picture.size[0] >= 1 and picture.size[1] >= 1)
 
 
 @PARSER_FUZZ

@@ -8,8 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import PARSER_FUZZ, mutated, write
-from tfgen.data import DataError
+from tests.fuzzing import PARSER_FUZZ, mutated, parsed
 from tfgen.data import audio_sources, image_sources, text_sources
 
 
@@ -37,48 +36,31 @@ def valid_wav():
 @PARSER_FUZZ
 @given(content=st.one_of(st.binary(max_size=256), st.text(max_size=256).map(str.encode)))
 def test_text_files(fuzz_folder, content):
-  path = write(fuzz_folder, "corpus.txt", content)
-  try:
-    text = text_sources.read_text_file(path)
-  except DataError as error:
-    assert "corpus.txt" in str(error)
-    return
-  assert isinstance(text, str) and text
+  text = parsed(text_sources.read_text_file, fuzz_folder, "corpus.txt", content)
+  assert text is None or (isinstance(text, str) and text)
 
 
 @PARSER_FUZZ
 @given(content=mutated(valid_npz()))
 def test_npz_archives(fuzz_folder, content):
-  path = write(fuzz_folder, "images.npz", content)
-  try:
-    array = image_sources._read_npz(path, "train")  # pylint: disable=protected-access
-  except DataError as error:
-    assert "images.npz" in str(error)
-    return
-  assert isinstance(array, np.ndarray)
+  array = parsed(lambda path: image_sources._read_npz(path, "train"),  # pylint: disable=protected-access
+                 fuzz_folder, "images.npz", content)
+  assert array is None or isinstance(array, np.ndarray)
 
 
 @PARSER_FUZZ
 @given(content=mutated(valid_idx()), compress=st.booleans())
 def test_idx_files(fuzz_folder, content, compress):
   name = "images.idx.gz" if compress else "images.idx"
-  path = write(fuzz_folder, name, gzip.compress(content) if compress else content)
-  try:
-    array = image_sources._read_idx(path, 2051)  # pylint: disable=protected-access
-  except DataError as error:
-    assert name in str(error)
-    return
-  assert array.dtype == np.uint8 and array.ndim == 3
+  array = parsed(lambda path: image_sources._read_idx(path, 2051),  # pylint: disable=protected-access
+                 fuzz_folder, name, gzip.compress(content) if compress else content)
+  assert array is None or (array.dtype == np.uint8 and array.ndim == 3)
 
 
 @PARSER_FUZZ
 @given(content=mutated(valid_wav()), sample_rate=st.sampled_from([8000, 16000]))
 def test_wav_files(fuzz_folder, content, sample_rate):
-  path = write(fuzz_folder, "sound.wav", content)
-  try:
-    audio = audio_sources.read_wav(path, sample_rate)
-  except DataError as error:
-    assert "sound.wav" in str(error)
-    return
-  assert audio.dtype == np.float32 and audio.ndim == 1
-  assert np.all(np.abs(audio) <= 1.0)
+  audio = parsed(lambda path: audio_sources.read_wav(path, sample_rate), fuzz_folder, "sound.wav",
+                 content)
+  assert audio is None or (audio.dtype == np.float32 and audio.ndim == 1
+                           and np.all(np.abs(audio) <= 1.0))

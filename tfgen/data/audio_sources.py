@@ -60,14 +60,15 @@ def read_wav(path, sample_rate):
   audio = samples.reshape(-1, channels).mean(axis=1)
   if not 1000 <= rate <= 768000:
     raise DataError(f"{path}: a sample rate of {rate} Hz (expected 1 kHz to 768 kHz)")
-  if rate != sample_rate:
+  if rate != sample_rate and len(audio):
     from scipy import signal  # pylint: disable=import-outside-toplevel
     divisor = math.gcd(int(rate), int(sample_rate))
     up, down = sample_rate // divisor, rate // divisor
     if max(up, down) <= 1000:
       audio = signal.resample_poly(audio, up, down)
     else:  # 44101 Hz to 8 kHz: a polyphase filter of millions of taps; the FFT is fast.
-      audio = signal.resample(audio, int(round(len(audio) * sample_rate / rate)))
+      num_samples = int(round(len(audio) * sample_rate / rate))
+      audio = signal.resample(audio, num_samples) if num_samples else audio[:0]
   return np.clip(audio, -1.0, 1.0).astype(np.float32)
 
 
