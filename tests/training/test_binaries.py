@@ -13,6 +13,8 @@ from PIL import Image
 
 from tests import cli_runner
 from tests.conftest import REPO
+from tfgen.training import train_lib
+from tfgen.training.workdir import Workdir
 
 TINY = ["--config=tfgen/configs/made_digits.py", "--config.model.hidden_units=(32,)",
         "--config.data.batch_size=128"]
@@ -127,6 +129,18 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
   again = run("tfgen.train", *args[3:])
   assert "has finished its 12 epochs; nothing to train" in again.stdout
   assert "Epoch" not in again.stdout
+  # Twice killed, the run ends with the weights of an unbroken run of its config.
+  config, _ = Workdir(workdir).read_config()
+  unbroken = str(tmp_path / "unbroken")
+  train_lib.train(config, unbroken, verbose=0)
+  for killed_weight, unbroken_weight in zip(backup_weights(workdir), backup_weights(unbroken)):
+    np.testing.assert_allclose(killed_weight, unbroken_weight, rtol=1e-5, atol=1e-6)
+
+
+def backup_weights(workdir):
+  model = Workdir(workdir).build_model()
+  model.load_weights(Workdir(workdir).backup_weights_path)
+  return model.get_weights()
 
 
 def test_early_stop_is_final_for_the_same_command(tmp_path):

@@ -1,14 +1,13 @@
 """train_lib options, run on a tiny mask-cycling MADE."""
 
 import csv
-import json
 
 import keras
 import numpy as np
 import pytest
 
-from tfgen.configs import made_digits
-from tfgen.training import run, train_lib
+from tfgen.configs import made_digits, vae_digits
+from tfgen.training import train_lib
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.training.run_clock import RunClock
 from tfgen.training.workdir import Workdir
@@ -44,62 +43,26 @@ def test_xla_steps_train_like_plain_steps_while_masks_cycle(tmp_path):
   np.testing.assert_allclose(xla_history, plain_history, rtol=1e-4)
 
 
-def record_train_seeds(monkeypatch):
-  """A list that collects the seed of every train-split load."""
-  train_seeds = []
-  load_split = run.load_split
-
-  def recording_load_split(config, split, **kwargs):
-    if split == "train":
-      train_seeds.append(kwargs.get("seed"))
-    return load_split(config, split, **kwargs)
-
-  monkeypatch.setattr(run, "load_split", recording_load_split)
-  return train_seeds
-
-
-def test_a_resumed_run_does_not_replay_the_epoch_orders_it_has_seen(tmp_path, monkeypatch):
-  # Each process's shuffles restart from their seed: resuming with the config's seed
-  # would give epoch 2 the order epoch 1 had (and, masks cycling per step, its pairs).
-  train_seeds = record_train_seeds(monkeypatch)
+def test_the_stream_gives_each_pass_its_own_order_and_resumes_at_any_step():
+  # A resumed run neither replays the orders it has seen nor loses its place: it continues
+  # the stream an unbroken run would have drawn.
   config = tiny_ensemble_config(jit_compile=False)
-  config.training.num_epochs = 1
-  train_lib.train(config, str(tmp_path), verbose=0)
-  config.training.num_epochs = 2
-  train_lib.train(config, str(tmp_path), verbose=0)
-  assert train_seeds == [config.seed, config.seed + 1]
-  assert len(history(str(tmp_path))) == 2  # One epoch in each run.
+  config.data.batch_size = 500  # 1258 training digits: 3 batches a pass, the last of 258.
 
-  def first_epoch_order(seed):
-    dataset, _ = run.load_split(config, "train", seed=seed)
-    return np.concatenate([np.asarray(batch).reshape(len(batch), -1) for batch in dataset])
+  def batches(step, count):
+    start = train_lib._Start(0, 0, 0, step=step, stream_seed=config.seed)  # pylint: disable=protected-access
+    stream = train_lib._datasets(config, start)[0]  # pylint: disable=protected-access
+    return [np.asarray(batch).reshape(len(batch), -1) for batch in stream.take(count)]
 
-  first, resumed = first_epoch_order(train_seeds[0]), first_epoch_order(train_seeds[1])
-  assert first.shape == resumed.shape
-  assert not np.array_equal(first, resumed)
-
-  def sorted_rows(rows):
-    return rows[np.lexsort(rows.T[::-1])]
-
-  np.testing.assert_array_equal(sorted_rows(first), sorted_rows(resumed))  # The same examples.
-
-
-def test_two_resumes_inside_one_epoch_shuffle_differently(tmp_path, monkeypatch):
-  # Keras restarts a backed-up epoch from its first batch, so a second kill inside the
-  # same epoch must not resume with the order the backup's weights were trained on.
-  train_seeds = record_train_seeds(monkeypatch)
-  config = tiny_ensemble_config(jit_compile=False)
-  config.training.num_epochs = 1
-  train_lib.train(config, str(tmp_path), verbose=0)
-  metadata_path = Workdir(tmp_path).backup_metadata_path
-  config.training.num_epochs = 2
-  for mid_epoch_batch in (2, 4):  # As if killed after backups at these steps of epoch 2.
-    with open(metadata_path, "w", encoding="utf-8") as handle:
-      json.dump({"epoch": 1, "batch": mid_epoch_batch}, handle)
-    train_lib.train(config, str(tmp_path), verbose=0)
-  assert train_seeds[0] == config.seed
-  assert len(set(train_seeds)) == 3, train_seeds
-  assert Workdir(tmp_path).read_backup_position() == (2, 0)
+  whole = batches(0, 6)
+  assert [len(batch) for batch in whole] == [500, 500, 258] * 2
+  first_pass, second_pass = np.concatenate(whole[:3]), np.concatenate(whole[3:])
+  # Each pass holds every example once, in an order of its own.
+  np.testing.assert_array_equal(np.unique(first_pass, axis=0), np.unique(second_pass, axis=0))
+  assert not np.array_equal(first_pass, second_pass)
+  for step in (1, 3, 4):
+    for resumed, unbroken in zip(batches(step, 6 - step), whole[step:]):
+      np.testing.assert_array_equal(resumed, unbroken)
 
 
 def test_a_run_may_switch_its_training_matmuls_to_bfloat16_when_it_resumes(tmp_path):
@@ -211,3 +174,51 @@ def test_fit_prints_a_progress_bar_only_on_a_terminal():
   assert train_lib.fit_verbosity("auto", Stream(tty=True)) == 1
   assert train_lib.fit_verbosity("auto", Stream(tty=False)) == 2
   assert train_lib.fit_verbosity(0, Stream(tty=True)) == 0
+
+
+class Interrupted(Exception):
+  """What `Interrupt` raises, as a kill would stop the process."""
+
+
+class Interrupt(keras.callbacks.Callback):
+  """Raises `Interrupted` after `num_steps` training steps of this run."""
+
+  def __init__(self, num_steps):
+    super().__init__()
+    self.num_steps = num_steps
+
+  def on_train_batch_end(self, batch, logs=None):
+    self.num_steps -= 1
+    if self.num_steps == 0:
+      raise Interrupted
+
+
+def final_weights(workdir):
+  model = Workdir(workdir).build_model()
+  model.load_weights(Workdir(workdir).backup_weights_path)
+  return model.get_weights()
+
+
+@pytest.mark.parametrize("config_module", [made_digits, vae_digits], ids=["made", "vae"])
+def test_an_interrupted_run_resumes_to_the_weights_of_an_unbroken_run(tmp_path, config_module):
+  # The stream resumes at the backup's step: the same batches in the same order, the same
+  # number of steps in all, the VAE's noise state and KL warm-up position restored.
+  config = config_module.get_config()
+  config.model.hidden_units = (16,)
+  config.data.batch_size = 32
+  config.training.num_epochs = 3
+  config.training.steps_per_epoch = 5
+  config.training.steps_per_backup = 3  # And at each epoch's end (every 5 steps).
+  if config_module is vae_digits:
+    config.model.kl_warmup_steps = 10
+  unbroken, resumed = str(tmp_path / "unbroken"), str(tmp_path / "resumed")
+  train_lib.train(config, unbroken, verbose=0)
+  with pytest.raises(Interrupted):
+    train_lib.train(config, resumed, verbose=0, extra_callbacks=[Interrupt(9)])
+  step = Workdir(resumed).read_backup_step()
+  assert 5 < step < 9 and Workdir(resumed).read_backup_position()[0] == 1  # Inside epoch 2.
+  summary = train_lib.train(config, resumed, verbose=0)
+  assert summary["resumed_from_epoch"] == 1
+  assert Workdir(resumed).read_backup_step() == 15 == Workdir(unbroken).read_backup_step()
+  for resumed_weight, unbroken_weight in zip(final_weights(resumed), final_weights(unbroken)):
+    np.testing.assert_allclose(resumed_weight, unbroken_weight, rtol=1e-5, atol=1e-6)

@@ -4,6 +4,7 @@ import json
 import os
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tfgen.training.non_finite_guard import NonFiniteLossError
@@ -27,17 +28,21 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
 
   Args:
     weights_path: the backup's weights (a .weights.h5 in its own folder).
-    metadata_path: the backup's {"epoch", "batch"} JSON.
+    metadata_path: the backup's {"epoch", "batch", "global_step"} JSON (Keras reads the
+      epoch; "global_step" counts the steps of every run, where the data stream resumes).
     save_freq: "epoch" or a number of training steps between backups.
     on_save: called with no arguments after each complete backup (None = nothing).
     hint: what the user might change when the weights go non-finite (a backup of
       them is refused with a `NonFiniteLossError`).
+    start_step: the global step of the backup this run resumes from (0 for a new run).
   """
 
-  def __init__(self, weights_path, metadata_path, save_freq="epoch", on_save=None, hint=""):
+  def __init__(self, weights_path, metadata_path, save_freq="epoch", on_save=None, hint="",
+               start_step=0):
     super().__init__(os.path.dirname(weights_path), save_freq=save_freq, delete_checkpoint=False)
     self._weights_path, self._training_metadata_path = weights_path, metadata_path
     self.on_save, self.hint = on_save, hint
+    self.global_step = int(start_step)
 
   def _position(self):
     """(epoch, batch) of the backup on disk; (0, 0) when there is none."""
@@ -47,11 +52,24 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
       position = json.load(handle)
     return int(position["epoch"]), int(position["batch"])
 
+  def on_train_begin(self, logs=None):
+    super().on_train_begin(logs)  # Keras loads the weights and the epoch.
+    # Keras keeps the states of seed generators (a VAE's noise, dropout) out of the weights;
+    # the backup keeps them, so a resumed run draws the noise an unbroken one would.
+    if os.path.exists(self._training_metadata_path):
+      with open(self._training_metadata_path, encoding="utf-8") as handle:
+        states = json.load(handle).get("seed_states", [])
+      generators = _seed_generators(self.model)
+      if len(states) == len(generators):
+        for generator, state in zip(generators, states):
+          generator.state.assign(np.asarray(state, generator.state.dtype))
+
   def on_epoch_begin(self, epoch, logs=None):
     # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.
     self._current_epoch = epoch
 
   def on_train_batch_end(self, batch, logs=None):
+    self.global_step += 1
     # An epoch's last step is backed up by `on_epoch_end`, after validation; saving it
     # here as well would write the same weights twice (600 MB more for a 2x8000 MADE).
     num_steps = (self.params or {}).get("steps")
@@ -84,6 +102,15 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
       self.model.save_weights(temporary, overwrite=True)
     with atomic_path(self._training_metadata_path) as temporary:
       with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen}, handle)
+        json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen,
+                   "global_step": self.global_step,
+                   "seed_states": [np.asarray(generator.state.numpy()).tolist()
+                                   for generator in _seed_generators(self.model)]}, handle)
     if self.on_save is not None:
       self.on_save()
+
+
+def _seed_generators(model):
+  """The model's and its layers' Keras seed generators, in a fixed order."""
+  return [generator for layer in [model, *model._flatten_layers(include_self=False)]  # pylint: disable=protected-access
+          for generator in getattr(layer, "_seed_generators", [])]

@@ -39,14 +39,27 @@ class _PlotCurves(keras.callbacks.Callback):
     plots.plot_training_curves(self.workdir.history_path, self.workdir.curves_path, self.title)
 
 
-def resume_seed(seed, epoch, batch):
-  """The shuffle seed of a run resuming at (epoch, batch): distinct for every backup.
+class _StopAtStep(keras.callbacks.Callback):
+  """Stops training once the global step (over all runs of the workdir) reaches `total_steps`."""
 
-  Each process's shuffles start again from their seed, so a run resumed with the
-  config's seed would replay the epoch orders of the run it continues; with masks
-  cycling per step it would even replay the same (batch, mask) pairs, which it has
-  partly memorized. A resumed run shuffles from a seed of its own instead, which
-  also differs between two backups inside one epoch (Keras restarts the epoch).
+  def __init__(self, total_steps, start_step):
+    super().__init__()
+    self.total_steps, self.global_step = total_steps, start_step
+
+  def on_train_batch_end(self, batch, logs=None):
+    self.global_step += 1
+    if self.global_step >= self.total_steps:
+      self.model.stop_training = True
+
+
+def resume_seed(seed, epoch, batch):
+  """A shuffle seed of a run resuming at (epoch, batch): distinct for every backup.
+
+  tfgen.data's stream resumes where the backup was (`_datasets`). A `datasets`
+  function that cannot resume its stream gets this seed instead: resumed with the
+  config's seed it would replay the orders of the run it continues (and, masks
+  cycling per step, the same (batch, mask) pairs); this seed differs for every
+  backup, even two inside one epoch. Warm starts use it too.
   """
   return seed + epoch + (batch << 20)  # Equal only 2**20 epochs apart.
 
@@ -65,10 +78,17 @@ def fit_verbosity(verbose="auto", stream=None):
 
 @dataclasses.dataclass
 class _Start:
-  """Where a run starts: a fresh run, its own backup, or another run's (warm start)."""
+  """Where a run starts: a fresh run, its own backup, or another run's (warm start).
+
+  `step` is the backup's global step, where the training stream resumes (None for a
+  backup an older tfgen wrote); `stream_seed` seeds the stream's orders; `shuffle_seed`,
+  distinct for every backup, is for `datasets` functions that cannot resume a stream.
+  """
   epoch: int
   batch: int
   shuffle_seed: int
+  step: int | None = 0
+  stream_seed: int = 0
 
   @property
   def resumed(self):
@@ -103,14 +123,16 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
   # First: a multi-worker strategy must set up its runtime before any other TF work.
   strategy = distribution.strategy_for(config.training.distribution)
   workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
-  datasets = datasets or (lambda start: _datasets(config, start.shuffle_seed))
+  exact_stream = datasets is None
+  datasets = datasets or (lambda start: _datasets(config, start))
   if not distribution.is_chief(strategy):
     # Another worker runs the same steps and callbacks (and the same warm start, or its
     # replicas would differ from the chief's), writing to a copy that is then deleted:
     # only the chief writes the workdir (TensorFlow's multi-worker guide).
     copy = distribution.worker_copy(workdir)
     try:
-      return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets)
+      return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets,
+                    exact_stream)
     finally:
       shutil.rmtree(copy.path, ignore_errors=True)
   workdir.create(overwrite=overwrite)
@@ -119,10 +141,11 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
   with workdir.lock():
     workdir.remove_stale_temporaries()
     return _train(config, workdir, strategy, fit_verbosity(verbose), extra_callbacks,
-                  warm_start_from, datasets)
+                  warm_start_from, datasets, exact_stream)
 
 
-def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from, datasets):
+def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from, datasets,
+           exact_stream):
   """`train` with the workdir locked: the steps of a run, in order."""
   keras.utils.set_random_seed(config.seed)
   start = _starting_point(config, workdir, warm_start_from)
@@ -139,7 +162,7 @@ def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from,
       print(f"warm start from {record['source_workdir']} at epoch {record['source_epoch']} "
             f"(batch {record['source_batch']})")
   _fit(model, config, workdir, train_data, valid_data, info, start, clock, verbose,
-       extra_callbacks, steps_per_epoch)
+       extra_callbacks, steps_per_epoch, exact_stream)
   return _write_summary(config, workdir, info, start, clock)
 
 
@@ -150,19 +173,47 @@ def _starting_point(config, workdir, warm_start_from):
   check_warm_start_flag(workdir, warm_start_from, resumed)
   if warm_start_from and not resumed:  # Nor the source's orders.
     position = source_position(warm_start_from)
-    return _Start(epoch, batch, resume_seed(config.seed, position["epoch"], position["batch"]))
-  return _Start(epoch, batch, resume_seed(config.seed, epoch, batch))
+    seed = resume_seed(config.seed, position["epoch"], position["batch"])
+    return _Start(epoch, batch, seed, step=0, stream_seed=seed)
+  step = workdir.read_backup_step() if resumed else 0
+  return _Start(epoch, batch, resume_seed(config.seed, epoch, batch), step=step,
+                stream_seed=config.seed)
 
 
-def _datasets(config, shuffle_seed):
-  """(train, valid, DatasetInfo, steps per epoch); a fixed epoch size repeats the train stream."""
-  train_data, info = run.load_split(config, "train", seed=shuffle_seed)
+def _datasets(config, start):
+  """(train stream, valid dataset, DatasetInfo, steps per epoch).
+
+  The train stream is endless: pass p over the training split in an order of its own,
+  seeded by (start.stream_seed, p), one pass after another, batched within each pass. It
+  starts at the backup's global step, so a resumed run sees the batches an unbroken run
+  would have seen, in the same order. A backup from an older tfgen (no global step)
+  resumes with orders of its own instead.
+  """
+  batch_size = int(config.data.batch_size)
   valid_data, _ = run.load_split(config, "valid", shuffle=False)
-  train_data, valid_data = run.as_fit_inputs(train_data, config), run.as_fit_inputs(valid_data, config)
-  fixed_steps = int(config.training.steps_per_epoch)
-  if fixed_steps:
-    return train_data.repeat(), valid_data, info, fixed_steps  # Over a reshuffled stream.
-  return train_data, valid_data, info, math.ceil(info.num_examples / config.data.batch_size)
+  valid_data = run.as_fit_inputs(valid_data, config)
+  if start.step is None:
+    train_data, info = run.load_split(config, "train", seed=start.shuffle_seed)
+    train_data = run.as_fit_inputs(train_data, config).repeat()
+  else:
+    _, info = run.load_split(config, "train", shuffle=False)
+    num_examples = info.num_examples
+    examples = next(iter(run.load_split(config, "train", shuffle=False,
+                                        batch_size=num_examples)[0]))  # All, in memory.
+    first_pass, offset = divmod(start.step, math.ceil(num_examples / batch_size))
+
+    def one_pass(index):
+      seed = tf.stack([tf.constant(start.stream_seed, tf.int64), index])
+      order = tf.argsort(tf.random.stateless_uniform([num_examples], seed=seed))
+      return tf.data.Dataset.from_tensor_slices(order).batch(batch_size).map(
+          lambda ids: tf.nest.map_structure(lambda values: tf.gather(values, ids), examples))
+
+    train_data = tf.data.Dataset.counter(first_pass).flat_map(one_pass).skip(offset).apply(
+        tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY))
+    train_data = run.as_fit_inputs(train_data, config).prefetch(tf.data.AUTOTUNE)
+  steps_per_epoch = int(config.training.steps_per_epoch) or math.ceil(
+      info.num_examples / batch_size)
+  return train_data, valid_data, info, steps_per_epoch
 
 
 def _compiled_model(config, strategy, info, steps_per_epoch):
@@ -204,7 +255,8 @@ def _log_vectors(model):
         lambda value: tf.reshape(value, [1]), step(data)))
 
 
-def _callbacks(config, workdir, info, model, clock, extra_callbacks):
+def _callbacks(config, workdir, info, model, clock, extra_callbacks, start, steps_per_epoch,
+               exact_stream):
   """(callbacks, early stopping or None); the backup comes last, so an epoch counts as done
   only after its checkpoint and history row are written. The non-finite guard comes first, so
   a NaN step raises before anything is written from it."""
@@ -233,9 +285,12 @@ def _callbacks(config, workdir, info, model, clock, extra_callbacks):
     early_stopping = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=int(config.training.early_stopping_patience))
     callbacks.append(early_stopping)
+  start_step = start.step if start.step is not None else start.epoch * steps_per_epoch
+  if exact_stream:
+    callbacks.append(_StopAtStep(int(config.training.num_epochs) * steps_per_epoch, start_step))
   callbacks.append(ResumableBackup(workdir.backup_weights_path, workdir.backup_metadata_path,
                                    save_freq=int(config.training.steps_per_backup) or "epoch",
-                                   on_save=clock.save, hint=hint))
+                                   on_save=clock.save, hint=hint, start_step=start_step))
   return callbacks, early_stopping
 
 
@@ -247,12 +302,16 @@ def _real_examples(config, num_examples):
 
 
 def _fit(model, config, workdir, train_data, valid_data, info, start, clock, verbose,
-         extra_callbacks, steps_per_epoch):
+         extra_callbacks, steps_per_epoch, exact_stream):
   """Runs `fit` for the epochs left; records where early stopping ended it.
 
   An endless training stream (infinite cardinality: `repeat()` or
   `Dataset.counter`) takes `steps_per_epoch` steps an epoch; a finite one,
-  however long, is one pass.
+  however long, is one pass. With `exact_stream` (tfgen.data's stream, which
+  resumes at the backup's step), training stops after num_epochs *
+  steps_per_epoch steps in all: Keras restarts an interrupted epoch from its
+  start, so after a mid-epoch backup the epochs end that many steps later, and
+  the last one is cut short.
   """
   num_epochs = int(config.training.num_epochs)
   stopped = workdir.read_stopped_early()
@@ -265,7 +324,8 @@ def _fit(model, config, workdir, train_data, valid_data, info, start, clock, ver
     print(f"{workdir.path} has finished its {num_epochs} epochs; nothing to train")
   elif verbose and start.epoch:
     print(f"resuming {workdir.path} at epoch {start.epoch + 1} of {num_epochs}")
-  callbacks, early_stopping = _callbacks(config, workdir, info, model, clock, extra_callbacks)
+  callbacks, early_stopping = _callbacks(config, workdir, info, model, clock, extra_callbacks,
+                                         start, steps_per_epoch, exact_stream)
   model.fit(train_data, validation_data=valid_data, epochs=num_epochs, callbacks=callbacks,
             steps_per_epoch=steps_per_epoch if _endless(train_data) else None, verbose=verbose,
             shuffle=False)

@@ -282,6 +282,14 @@ class Workdir:
     position = atomic.read_json(self.backup_metadata_path)
     return int(position["epoch"]), int(position["batch"])
 
+  def read_backup_step(self):
+    """Training steps the backup has taken in all (0 without a backup); None for a backup an
+    older tfgen wrote, which did not count them."""
+    if not os.path.exists(self.backup_metadata_path):
+      return 0
+    step = atomic.read_json(self.backup_metadata_path).get("global_step")
+    return None if step is None else int(step)
+
   def read_minutes(self):
     """(wall-clock, CPU) minutes spent on this workdir by all runs so far: (0, 0) at first."""
     record = self._read("minutes.json", {"minutes_total": 0.0, "cpu_minutes_total": 0.0})

@@ -247,17 +247,20 @@ class VAE(GenerativeModel):
   def _objective(self, inputs, training):
     x, condition = self.split_inputs(inputs)
     x = tf.convert_to_tensor(x, tf.float32)
+    # Validation draws its noise from a fixed seed: the same draws every epoch, and none
+    # taken from the training generator, whose state a resumed run restores.
+    seed = None if training else tf.constant([self.seed, 1], tf.int32)
     ramp = 1.0
     if training and self.kl_warmup_steps:
       ramp = tf.minimum(1.0, tf.cast(self.optimizer.iterations, tf.float32)
                         / self.kl_warmup_steps)
     if self.num_importance_samples > 1:
-      bound = self.iwae_bound(x, self.num_importance_samples, condition, training=training,
-                              prior_weight=ramp)
+      bound = self.iwae_bound(x, self.num_importance_samples, condition, seed=seed,
+                              training=training, prior_weight=ramp)
       # Report the ELBO's parts for the same batch too.
-      _, reconstruction, kl = self.elbo(x, condition, training=training)
+      _, reconstruction, kl = self.elbo(x, condition, seed=seed, training=training)
     else:
-      _, reconstruction, kl = self.elbo(x, condition, training=training)
+      _, reconstruction, kl = self.elbo(x, condition, seed=seed, training=training)
       bound = reconstruction - self.beta * ramp * kl  # The ELBO once the ramp reaches 1.
     size = tf.cast(tf.shape(x)[0], tf.float32)
     return -tf.reduce_mean(bound), -tf.reduce_mean(reconstruction), tf.reduce_mean(kl), size
