@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from tfgen.configs import made_digits, vae_digits
+from tfgen.configs import dcgan_digits, made_digits, vae_digits
 from tfgen.training import train_lib
 from tfgen.training.resumable_backup import ResumableBackup
 from tfgen.training.run_clock import RunClock
@@ -199,12 +199,17 @@ def final_weights(workdir):
   return model.get_weights()
 
 
-@pytest.mark.parametrize("config_module", [made_digits, vae_digits], ids=["made", "vae"])
+@pytest.mark.parametrize("config_module", [made_digits, vae_digits, dcgan_digits],
+                         ids=["made", "vae", "dcgan"])
 def test_an_interrupted_run_resumes_to_the_weights_of_an_unbroken_run(tmp_path, config_module):
   # The stream resumes at the backup's step: the same batches in the same order, the same
-  # number of steps in all, the VAE's noise state and KL warm-up position restored.
+  # number of steps in all; the VAE's noise state and KL warm-up position, and the GAN's two
+  # optimizers and noise, restored.
   config = config_module.get_config()
-  config.model.hidden_units = (16,)
+  if config_module is dcgan_digits:
+    config.model.num_filters = 4
+  else:
+    config.model.hidden_units = (16,)
   config.data.batch_size = 32
   config.training.num_epochs = 3
   config.training.steps_per_epoch = 5

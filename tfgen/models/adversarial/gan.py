@@ -205,27 +205,34 @@ class GAN(GenerativeModel):
     self.num_draws.assign(self.num_draws.value + 1)
     return seed
 
-  def _noise(self, shape):
-    return tf.random.stateless_normal(shape, self._next_seed())
+  def _draw_seed(self, training):
+    """The next training seed; validation draws from a fixed one and leaves the count alone,
+    so the same noise scores every epoch and a resumed run's training draws stay in step."""
+    return self._next_seed() if training else tf.constant([self.seed, 1], tf.int32)
+
+  def _noise(self, shape, training=True):
+    return tf.random.stateless_normal(shape, self._draw_seed(training))
 
   def _discriminator_loss(self, real, condition, training):
     """(L_D with any penalty, real logits, fake logits) for one batch of real [-1, 1] images."""
     batch = tf.shape(real)[0]
-    fake = self.generator(self._network_inputs(self._noise([batch, self.latent_size]), condition),
-                          training=training)
+    fake = self.generator(
+        self._network_inputs(self._noise([batch, self.latent_size], training), condition),
+        training=training)
     real_logits = self._logits(real, condition, training)
     fake_logits = self._logits(fake, condition, training)
     loss = gan_losses.discriminator_loss(self.loss, real_logits, fake_logits)
     if self.loss == "wgan_gp" and self.gradient_penalty_weight:
-      mixing = tf.random.stateless_uniform([batch], self._next_seed())
+      mixing = tf.random.stateless_uniform([batch], self._draw_seed(training))
       penalty = gan_losses.gradient_penalty(
           lambda images: self._logits(images, condition, training), real, fake, mixing)
       loss += self.gradient_penalty_weight * penalty
     return loss, real_logits, fake_logits
 
   def _generator_loss(self, batch, condition, training):
-    fake = self.generator(self._network_inputs(self._noise([batch, self.latent_size]), condition),
-                          training=training)
+    fake = self.generator(
+        self._network_inputs(self._noise([batch, self.latent_size], training), condition),
+        training=training)
     return gan_losses.generator_loss(self.loss, self._logits(fake, condition, training))
 
   def _update_metrics(self, d_loss, g_loss, real_logits, fake_logits, size):
