@@ -196,10 +196,9 @@ def _datasets(config, start):
     train_data, info = run.load_split(config, "train", seed=start.shuffle_seed)
     train_data = run.as_fit_inputs(train_data, config).repeat()
   else:
-    _, info = run.load_split(config, "train", shuffle=False)
+    ordered, info = run.load_split(config, "train", shuffle=False)
     num_examples = info.num_examples
-    examples = next(iter(run.load_split(config, "train", shuffle=False,
-                                        batch_size=num_examples)[0]))  # All, in memory.
+    examples = next(iter(ordered.unbatch().batch(num_examples)))  # All, in memory.
     first_pass, offset = divmod(start.step, math.ceil(num_examples / batch_size))
 
     def one_pass(index):
