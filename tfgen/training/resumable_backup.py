@@ -44,25 +44,27 @@ class ResumableBackup(keras.callbacks.BackupAndRestore):
     self.on_save, self.hint = on_save, hint
     self.global_step = int(start_step)
 
+  def _metadata(self):
+    """The backup's metadata on disk; {} when there is none."""
+    if not os.path.exists(self._training_metadata_path):
+      return {}
+    with open(self._training_metadata_path, encoding="utf-8") as handle:
+      return json.load(handle)
+
   def _position(self):
     """(epoch, batch) of the backup on disk; (0, 0) when there is none."""
-    if not os.path.exists(self._training_metadata_path):
-      return 0, 0
-    with open(self._training_metadata_path, encoding="utf-8") as handle:
-      position = json.load(handle)
-    return int(position["epoch"]), int(position["batch"])
+    metadata = self._metadata()
+    return int(metadata.get("epoch", 0)), int(metadata.get("batch", 0))
 
   def on_train_begin(self, logs=None):
     super().on_train_begin(logs)  # Keras loads the weights and the epoch.
     # Keras keeps the states of seed generators (a VAE's noise, dropout) out of the weights;
     # the backup keeps them, so a resumed run draws the noise an unbroken one would.
-    if os.path.exists(self._training_metadata_path):
-      with open(self._training_metadata_path, encoding="utf-8") as handle:
-        states = json.load(handle).get("seed_states", [])
-      generators = _seed_generators(self.model)
-      if len(states) == len(generators):
-        for generator, state in zip(generators, states):
-          generator.state.assign(np.asarray(state, generator.state.dtype))
+    states = self._metadata().get("seed_states", [])
+    generators = _seed_generators(self.model)
+    if len(states) == len(generators):
+      for generator, state in zip(generators, states):
+        generator.state.assign(np.asarray(state, generator.state.dtype))
 
   def on_epoch_begin(self, epoch, logs=None):
     # A mid-epoch backup must name this epoch, also in the first epoch of a resumed run.

@@ -277,18 +277,22 @@ class Workdir:
 
   def read_backup_position(self):
     """(epoch, batch) of the backup training resumes from; (0, 0) when there is none."""
-    if not os.path.exists(self.backup_metadata_path):
-      return 0, 0
-    position = atomic.read_json(self.backup_metadata_path)
-    return int(position["epoch"]), int(position["batch"])
+    position = self._backup_metadata()
+    return int(position.get("epoch", 0)), int(position.get("batch", 0))
 
   def read_backup_step(self):
     """Training steps the backup has taken in all (0 without a backup); None for a backup an
     older tfgen wrote, which did not count them."""
-    if not os.path.exists(self.backup_metadata_path):
+    metadata = self._backup_metadata()
+    if not metadata:
       return 0
-    step = atomic.read_json(self.backup_metadata_path).get("global_step")
+    step = metadata.get("global_step")
     return None if step is None else int(step)
+
+  def _backup_metadata(self):
+    """The backup's training_metadata.json; {} when there is no backup."""
+    path = self.backup_metadata_path
+    return atomic.read_json(path) if os.path.exists(path) else {}
 
   def read_minutes(self):
     """(wall-clock, CPU) minutes spent on this workdir by all runs so far: (0, 0) at first."""
