@@ -97,8 +97,8 @@ def image_files(folder):
                     f"tfds:cycle_gan/NAME or embedded:{'|'.join(EMBEDDED)})")
   files, num_skipped = folder_files.files_below(folder, IMAGE_SUFFIXES)
   if not files:
-    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
-    raise DataError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder{skipped}")
+    raise DataError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder"
+                    f"{folder_files.skipped_note(num_skipped)}")
   return files
 
 

@@ -96,8 +96,7 @@ def wav_folder(path, sample_rate=SAMPLE_RATE):
     raise DataError(f"{path}: no such folder of WAV files")
   files, num_skipped = folder_files.files_below(path, (".wav",))
   if not files:
-    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
-    raise DataError(f"{path}: holds no .wav files{skipped}")
+    raise DataError(f"{path}: holds no .wav files{folder_files.skipped_note(num_skipped)}")
   audio = np.concatenate([read_wav(file, sample_rate) for file in files])
   train, valid = _split(mu_law_encode(audio))
   return train, valid, path

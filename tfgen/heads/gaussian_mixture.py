@@ -5,8 +5,8 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.normal import check_finite
 from tfgen.heads.head import Head, MAX_COMPONENTS
+from tfgen.heads.normal import check_finite
 from tfgen.utils import checks
 
 tfd = tfp.distributions

@@ -78,8 +78,8 @@ def _read_array(path):
 def _read_folder(path, event_shape, num_values):
   files, num_skipped = folder_files.files_below(path, IMAGE_SUFFIXES, recursive=False)
   if not files:
-    skipped = f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
-    raise DataError(f"{path}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder{skipped}")
+    raise DataError(f"{path}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder"
+                    f"{folder_files.skipped_note(num_skipped)}")
   height, width, channels = event_shape
   mode = {1: "L", 3: "RGB"}.get(channels)
   if mode is None:

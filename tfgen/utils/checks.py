@@ -30,13 +30,18 @@ def numeric(owner, x):
     raise ValueError(f"{owner} expects numbers, got values of dtype {dtype}")
 
 
+def _finite_number(value):
+  """True for a finite int or float (NumPy's too), False for booleans, strings, NaN and inf."""
+  return (not isinstance(value, bool)
+          and isinstance(value, (int, float, np.integer, np.floating)) and bool(np.isfinite(value)))
+
+
 def integer(owner, name, value, minimum, maximum):
   """`value` as an int in [minimum, maximum], or a ValueError naming `owner` and `name`.
 
   Integral floats (3.0) pass; booleans, fractions, NaN, inf and strings do not.
   """
-  if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
-      not np.isfinite(value)) or int(value) != value:
+  if not _finite_number(value) or int(value) != value:
     raise ValueError(f"{owner} needs an integer {name}, got {value!r}")
   if not minimum <= int(value) <= maximum:
     raise ValueError(f"{owner} needs {name} in [{minimum}, {maximum}], got {int(value)}")
@@ -48,7 +53,6 @@ def positive(owner, name, value, maximum=1e6):
 
   The default maximum suits scales: one near float32's largest overflows the densities.
   """
-  if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or (
-      not np.isfinite(value)) or not 0 < value <= maximum:
+  if not _finite_number(value) or not 0 < value <= maximum:
     raise ValueError(f"{owner} needs {name} in (0, {maximum:g}], got {value!r}")
   return float(value)

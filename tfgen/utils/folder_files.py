@@ -39,6 +39,11 @@ def files_below(folder, suffixes, recursive=True):
   return sorted(files), num_skipped
 
 
+def skipped_note(num_skipped):
+  """" (N links leading out of it skipped)" for a loader's "no files" error, or ""."""
+  return f" ({num_skipped} links leading out of it skipped)" if num_skipped else ""
+
+
 def _inside(path, root):
   real = os.path.realpath(path)
   return real == root or real.startswith(root + os.sep)
