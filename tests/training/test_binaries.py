@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests import cli_runner
 from tests.conftest import REPO
+from tests.training.saved_weights import saved_weights
 from tfgen.training import train_lib
 from tfgen.training.workdir import Workdir
 
@@ -133,14 +134,8 @@ def test_kill_nine_then_same_command_resumes(tmp_path):
   config, _ = Workdir(workdir).read_config()
   unbroken = str(tmp_path / "unbroken")
   train_lib.train(config, unbroken, verbose=0)
-  for killed_weight, unbroken_weight in zip(backup_weights(workdir), backup_weights(unbroken)):
+  for killed_weight, unbroken_weight in zip(saved_weights(workdir), saved_weights(unbroken)):
     np.testing.assert_allclose(killed_weight, unbroken_weight, rtol=1e-5, atol=1e-6)
-
-
-def backup_weights(workdir):
-  model = Workdir(workdir).build_model()
-  model.load_weights(Workdir(workdir).backup_weights_path)
-  return model.get_weights()
 
 
 def test_early_stop_is_final_for_the_same_command(tmp_path):

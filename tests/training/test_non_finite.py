@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.training.saved_weights import saved_weights
 from tfgen.configs import made_digits
 from tfgen.training import train_lib
 from tfgen.training.finite_updates import finite_updates
@@ -72,10 +73,8 @@ class Poison(keras.callbacks.Callback):
       self.model.optimizer.learning_rate.assign(np.nan)
 
 
-def finite_weights(path):
-  model = Workdir(path.parent if path.parent.name != "backup" else path.parent.parent).build_model()
-  model.load_weights(str(path))
-  return all(np.isfinite(weight).all() for weight in model.get_weights())
+def finite_weights(workdir, path):
+  return all(np.isfinite(weight).all() for weight in saved_weights(workdir, path))
 
 
 def test_a_nan_loss_stops_training_at_its_step_and_keeps_the_last_good_backup(tmp_path):
@@ -90,8 +89,8 @@ def test_a_nan_loss_stops_training_at_its_step_and_keeps_the_last_good_backup(tm
   workdir = Workdir(tmp_path)
   assert workdir.read_backup_position() == (1, 1)  # After step 6, before the NaN.
   assert workdir.read_best()["epoch"] == 1
-  assert finite_weights(tmp_path / "best.weights.h5")
-  assert finite_weights(tmp_path / "backup" / "latest.weights.h5")
+  assert finite_weights(tmp_path, tmp_path / "best.weights.h5")
+  assert finite_weights(tmp_path, tmp_path / "backup" / "latest.weights.h5")
   summary = train_lib.train(config, str(tmp_path), verbose=0)  # Resumes from it and finishes.
   assert summary["resumed_from_epoch"] == 1 and np.isfinite(summary["best_val_nll_nats"])
 
@@ -101,7 +100,7 @@ def test_weights_that_a_finite_step_made_nan_are_not_backed_up(tmp_path):
   with pytest.raises(NonFiniteLossError, match=r"^epoch 2, step 2: the weights went non-finite"):
     train_lib.train(nan_config(), str(tmp_path), verbose=0, extra_callbacks=[Poison(5, "rate")])
   assert Workdir(tmp_path).read_backup_position() == (1, 0)  # Epoch 1's end.
-  assert finite_weights(tmp_path / "backup" / "latest.weights.h5")
+  assert finite_weights(tmp_path, tmp_path / "backup" / "latest.weights.h5")
 
 
 def test_an_absurd_learning_rate_stops_with_a_message_not_nan_weights(tmp_path):

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from tests.training.saved_weights import saved_weights
 from tfgen.configs import dcgan_digits, made_digits, vae_digits
 from tfgen.training import train_lib
 from tfgen.training.resumable_backup import ResumableBackup
@@ -193,12 +194,6 @@ class Interrupt(keras.callbacks.Callback):
       raise Interrupted
 
 
-def final_weights(workdir):
-  model = Workdir(workdir).build_model()
-  model.load_weights(Workdir(workdir).backup_weights_path)
-  return model.get_weights()
-
-
 @pytest.mark.parametrize("config_module", [made_digits, vae_digits, dcgan_digits],
                          ids=["made", "vae", "dcgan"])
 def test_an_interrupted_run_resumes_to_the_weights_of_an_unbroken_run(tmp_path, config_module):
@@ -225,5 +220,5 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_unbroken_run(tmp_path, 
   summary = train_lib.train(config, resumed, verbose=0)
   assert summary["resumed_from_epoch"] == 1
   assert Workdir(resumed).read_backup_step() == 15 == Workdir(unbroken).read_backup_step()
-  for resumed_weight, unbroken_weight in zip(final_weights(resumed), final_weights(unbroken)):
+  for resumed_weight, unbroken_weight in zip(saved_weights(resumed), saved_weights(unbroken)):
     np.testing.assert_allclose(resumed_weight, unbroken_weight, rtol=1e-5, atol=1e-6)
