@@ -12,8 +12,8 @@ from apps.motion_prediction.normalizer import Normalizer
 from apps.motion_prediction.windows import WindowSource
 from tfgen import data
 from tfgen.configs import common
+from tfgen.training import distribution
 from tfgen.training import train_lib
-from tfgen.training.workdir import Workdir
 
 
 class ValidationPrinter(keras.callbacks.Callback):
@@ -74,11 +74,17 @@ def train(source, model="residual_gru", workdir="runs/motion", overrides=None, v
     overwrite: delete the run already in `workdir` and start afresh (a folder that
       is not a workdir is refused).
   """
+  with distribution.process_workdir(workdir, distribution.requested(overrides),
+                                    overwrite) as run_dir:
+    return _train(source, model, run_dir, overrides, verbose, small, overwrite)
+
+
+def _train(source, model, run_dir, overrides, verbose, small, overwrite):
+  """`train` writing to `run_dir`: the workdir, or a non-chief worker's copy of it."""
   config = make_config(model, source, overrides, small)
   length = int(config.data.num_observed) + int(config.data.num_target)
   train_split = motion_data.load(source, "train", length)
   valid_split = motion_data.load(source, "valid", length)
-  run_dir = Workdir(workdir)
   run_dir.create(overwrite=overwrite)
   normalizer = _normalizer(run_dir, train_split, float(config.data.min_scale))
   with_labels = bool(config.data.with_labels)

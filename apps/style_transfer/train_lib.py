@@ -11,8 +11,8 @@ from apps.style_transfer import image_domains
 from tfgen import data
 from tfgen.configs import common
 from tfgen.data import DataError
+from tfgen.training import distribution
 from tfgen.training import train_lib
-from tfgen.training.workdir import Workdir
 from tfgen.utils import images as images_lib
 
 NUM_VALUES = 256
@@ -143,12 +143,18 @@ def train(domain_a, domain_b, workdir, preset="demo", overrides=None, verbose="a
     overwrite: delete the run already in `workdir` and start afresh (a folder that
       is not a workdir is refused).
   """
+  with distribution.process_workdir(workdir, distribution.requested(overrides),
+                                    overwrite) as run_dir:
+    return _train(domain_a, domain_b, run_dir, preset, overrides, verbose, overwrite)
+
+
+def _train(domain_a, domain_b, run_dir, preset, overrides, verbose, overwrite):
+  """`train` writing to `run_dir`: the workdir, or a non-chief worker's copy of it."""
   config = configs.get_config(preset)
   config.data.domain_a = domain_a  # The two domains, as given.
   config.data.domain_b = domain_b
   common.apply_overrides(config, overrides)
   domains = load_domains(config, domain_a, domain_b)
-  run_dir = Workdir(workdir)
   num_shown = min(4, len(domains[0][1]), len(domains[1][1]))
   crop = int(config.data.crop_size)
   offset = (int(config.data.load_size) - crop) // 2

@@ -8,9 +8,9 @@ from apps.text_generation import configs
 from apps.text_generation.vocabulary import Vocabulary
 from tfgen import data
 from tfgen.configs import common
+from tfgen.training import distribution
 from tfgen.training import evaluate_lib
 from tfgen.training import train_lib
-from tfgen.training.workdir import Workdir
 
 
 class SamplePrinter(keras.callbacks.Callback):
@@ -64,17 +64,23 @@ def train(corpus, model="rnn", workdir="runs/text", overrides=None, verbose="aut
     overwrite: delete the run already in `workdir` and start afresh (a folder that
       is not a workdir is refused).
   """
+  with distribution.process_workdir(workdir, distribution.requested(overrides),
+                                    overwrite) as run_dir:
+    return _train(corpus, model, run_dir, overrides, verbose, preset, overwrite)
+
+
+def _train(corpus, model, run_dir, overrides, verbose, preset, overwrite):
+  """`train` writing to `run_dir`: the workdir, or a non-chief worker's copy of it."""
   config = choose_config(corpus, model, preset, print_fn=print if verbose else (lambda _: None))
   common.apply_overrides(config, overrides)
   _, info = data.load(config.data.name, "train", batch_size=config.data.batch_size,
                       path=config.data.path or None, sequence_length=config.data.sequence_length)
   vocabulary = Vocabulary(info.vocabulary)
-  run_dir = Workdir(workdir)
   run_dir.create(overwrite=overwrite)
   run_dir.write_vocabulary(info.vocabulary)
   printer = SamplePrinter(vocabulary, config.data.sequence_length, seed=config.seed)
   train_lib.train(config, run_dir, verbose=verbose, extra_callbacks=[printer])
-  result = evaluate_lib.evaluate(workdir, "valid")
+  result = evaluate_lib.evaluate(run_dir.path, "valid")
   nats = result["nll_nats"] / config.data.sequence_length
   summary = {"corpus": corpus, "model": model, "valid_nats_per_char": round(nats, 4),
              "valid_bits_per_char": round(nats / math.log(2), 4),

@@ -1,5 +1,6 @@
 """tf.distribute: MirroredStrategy steps equal one device's (SGD, AdaGrad; a likelihood model
-and the VAE); two workers train on loopback; strategy names and TF_CONFIG are checked."""
+and the VAE); two workers train and resume on loopback; other workers write only their own
+copies; strategy names and TF_CONFIG are checked."""
 
 import csv
 import json
@@ -8,15 +9,25 @@ import socket
 import subprocess
 import sys
 
+import tempfile
+
+import numpy as np
 import pytest
 import tensorflow as tf
 
+from apps.text_generation import train_lib as text_train_lib
 from tests.conftest import REPO
+from tests.training.saved_weights import saved_weights
 from tfgen.training import distribution
+from tfgen.training import train_lib
+from tfgen.training.workdir import Workdir
 
 TINY_MADE = ["--config=tfgen/configs/made_digits.py", "--config.model.hidden_units=(16,)",
              "--config.data.batch_size=16", "--config.training.num_epochs=2",
              "--config.training.steps_per_epoch=3"]
+
+TINY_TEXT = {"training.num_epochs": 1, "training.steps_per_epoch": 3, "data.sequence_length": 8,
+             "model.hidden_units": 8, "model.num_layers": 1}
 
 
 def run_module(module, *args, env=None, timeout=240):
@@ -52,17 +63,16 @@ def free_ports(count):
   return ports
 
 
-def test_two_workers_on_loopback_train_and_only_the_chief_writes(tmp_path):
-  workdir = tmp_path / "run"
+def run_two_workers(tmp_path, args, phase):
+  """Runs `python -m tfgen.train ARGS` as workers 0 and 1 on loopback: their stdouts."""
   addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
-  processes, temporaries = [], []
+  processes = []
   for index in range(2):
-    temporary = tmp_path / f"tmp{index}"
+    temporary = tmp_path / f"tmp{phase}_{index}"
     temporary.mkdir()
-    temporaries.append(temporary)
     tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
     processes.append(subprocess.Popen(
-        [sys.executable, "-m", "tfgen.train", *TINY_MADE, f"--workdir={workdir}",
+        [sys.executable, "-m", "tfgen.train", *args,
          "--config.training.distribution=multi_worker"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "TF_CONFIG": json.dumps(tf_config), "TMPDIR": str(temporary)}))
@@ -71,15 +81,65 @@ def test_two_workers_on_loopback_train_and_only_the_chief_writes(tmp_path):
   finally:
     for process in processes:
       process.kill()
-  for process, (stdout, stderr) in zip(processes, outputs):
+  for process, (_, stderr) in zip(processes, outputs):
     assert process.returncode == 0, stderr[-3000:]
-  assert "best validation NLL" in outputs[0][0]
+  # The worker wrote its callbacks' files to a temporary copy, deleted at the end.
+  assert not [path.name for path in (tmp_path / f"tmp{phase}_1").iterdir()
+              if path.name.startswith("tfgen_")]
+  return [stdout for stdout, _ in outputs]
+
+
+def test_two_workers_on_loopback_train_resume_and_only_the_chief_writes(tmp_path):
+  workdir = tmp_path / "run"
+  # A constant rate: the first run's schedule then does not depend on its epoch count.
+  args = [*TINY_MADE, f"--workdir={workdir}", "--config.optimizer.schedule=constant"]
+  run_two_workers(tmp_path, [*args, "--config.training.num_epochs=1"], phase=0)
+  # The same run asked for one epoch more: both workers resume from the chief's backup.
+  chief, _ = run_two_workers(tmp_path, args, phase=1)
+  assert f"resuming {workdir} at epoch 2 of 2" in chief and "best validation NLL" in chief
   with open(workdir / "history.csv", newline="", encoding="utf-8") as handle:
     assert [row["epoch"] for row in csv.DictReader(handle)] == ["0", "1"]  # One writer.
   summary = json.loads((workdir / "train_summary.json").read_text())
   assert summary["epochs"] == 2 and summary["best_epoch"] is not None
-  # The worker wrote its callbacks' files to a temporary copy, deleted at the end.
-  assert not [path.name for path in temporaries[1].iterdir() if path.name.startswith("tfgen_")]
+  # The same global batches on one device, unbroken: the same losses, to rounding. (Not the
+  # same weights: Adam turns the all-reduce's rounding of a near-zero gradient into a step
+  # of the full rate.)
+  config, _ = Workdir(workdir).read_config()
+  config.training.distribution = "default"
+  unbroken = tmp_path / "unbroken"
+  train_lib.train(config, str(unbroken), verbose=0)
+  resumed, expected = history(workdir), history(unbroken)
+  for name in ("loss", "val_loss"):  # They differ by 1e-5 relative when they do.
+    np.testing.assert_allclose(resumed[name], expected[name], rtol=3e-5, err_msg=name)
+
+
+def history(workdir):
+  """{column: [value per epoch]} of a run's history.csv."""
+  with open(workdir / "history.csv", newline="", encoding="utf-8") as handle:
+    rows = list(csv.DictReader(handle))
+  return {name: [float(row[name]) for row in rows] for name in rows[0] if name != "epoch"}
+
+
+def test_an_apps_other_workers_write_only_their_own_copies(tmp_path, monkeypatch):
+  monkeypatch.setattr(distribution, "is_chief", lambda strategy: False)
+  monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+  workdir = tmp_path / "run"
+  summary = text_train_lib.train("names", "rnn", str(workdir), TINY_TEXT, verbose=0)
+  assert summary["valid_nats_per_char"] > 0  # Trained and evaluated in its copy,
+  assert not workdir.exists()  # not in the chief's workdir;
+  assert not [name for name in os.listdir(tmp_path) if name.startswith("tfgen_")]  # Gone.
+
+
+def test_a_worker_copies_the_chiefs_backup_unless_the_run_starts_afresh(tmp_path, monkeypatch):
+  monkeypatch.setattr(distribution, "is_chief", lambda strategy: False)
+  workdir = Workdir(str(tmp_path / "run"))
+  os.makedirs(workdir.backup_dir)
+  open(os.path.join(workdir.backup_dir, "model.weights.h5"), "w", encoding="utf-8").close()
+  for overwrite, expected in ((False, ["model.weights.h5"]), (True, [])):
+    with distribution.process_workdir(workdir, "default", overwrite) as copy:
+      assert copy.path != workdir.path
+      assert (os.listdir(copy.backup_dir) if os.path.isdir(copy.backup_dir) else []) == expected
+    assert not os.path.exists(copy.path)
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -50,7 +50,9 @@ def test_class_conditional_gated_pixel_cnn_run(tmp_path):
 
 
 @pytest.mark.parametrize("config_module,overrides", [
-    (pixel_cnn_plus_plus_photo_patches, {"model.num_filters": 8, "model.num_resnet": 1}),
+    # One resolution: test_image_models.py covers the down- and up-sampling streams.
+    (pixel_cnn_plus_plus_photo_patches, {"model.num_filters": 8, "model.num_resnet": 1,
+                                         "model.num_resolutions": 1}),
     (pixel_rnn_binarized_mnist, {"data.name": "binarized_digits", "model.num_units": 6,
                                  "model.num_layers": 1, "data.batch_size": 16}),
     (gated_pixel_cnn_binarized_mnist, {"data.name": "binarized_digits", "model.num_filters": 8,

@@ -8,6 +8,7 @@
 Reference: the TensorFlow guide "Multi-worker training with Keras".
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,14 +21,29 @@ from tfgen.training.workdir import Workdir
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 
 
+_CREATED = {}  # name -> the process's strategy of that name: one each, as TF wants.
+
+
 def strategy_for(name):
-  """The tf.distribute strategy called `name` (one of STRATEGIES).
+  """The tf.distribute strategy called `name` (one of STRATEGIES), made once a process.
 
   Create it before any other TensorFlow work in the process: a multi-worker
-  strategy sets up the collective runtime, which must come first.
+  strategy sets up the collective runtime, which must come first. An app that
+  loads data before `train_lib.train` asks for it first (`process_workdir`).
   """
   if name == "default":
     return tf.distribute.get_strategy()
+  if name not in _CREATED:
+    _CREATED[name] = _new_strategy(name)
+  return _CREATED[name]
+
+
+def requested(overrides):
+  """The strategy name a dict of config overrides asks for ("default" when none)."""
+  return str((overrides or {}).get("training.distribution", "default"))
+
+
+def _new_strategy(name):
   if name == "mirrored":
     return tf.distribute.MirroredStrategy()
   if name == "multi_worker":
@@ -92,7 +108,11 @@ def is_chief(strategy):
   return resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in jobs
 
 
-def worker_copy(workdir):
+class _WorkerCopy(Workdir):
+  """A non-chief worker's temporary workdir (`worker_copy`)."""
+
+
+def worker_copy(workdir, with_backup=True):
   """A `Workdir` in a temporary folder for a non-chief worker, with the chief's backup copied.
 
   Each worker runs the same callbacks as the chief (the guide's rule: every
@@ -101,9 +121,42 @@ def worker_copy(workdir):
 
   Args:
     workdir: the chief's `Workdir`.
+    with_backup: False when the run starts afresh (--overwrite): the chief
+      deletes its backup, so the worker must not resume from it.
   """
-  copy = Workdir(tempfile.mkdtemp(prefix="tfgen_worker_"))
-  if os.path.isdir(workdir.backup_dir):
+  copy = _WorkerCopy(tempfile.mkdtemp(prefix="tfgen_worker_"))
+  if with_backup and os.path.isdir(workdir.backup_dir):
     shutil.copytree(workdir.backup_dir, copy.backup_dir,
                     ignore=shutil.ignore_patterns(".*"))  # Not a writer's temporaries.
   return copy
+
+
+def is_worker_copy(workdir):
+  """True for a folder `worker_copy` made (train in it as it is)."""
+  return isinstance(workdir, _WorkerCopy)
+
+
+@contextlib.contextmanager
+def process_workdir(workdir, name, overwrite=False):
+  """The `Workdir` this process writes while training under the strategy `name`.
+
+  The chief (or the only process) gets `workdir` itself; another worker of a
+  multi-worker cluster gets a `worker_copy`, deleted on exit. An app writes its
+  own files (a vocabulary, statistics, pictures) there and trains in it, so that
+  only the chief writes the workdir. Makes the strategy first (`strategy_for`).
+
+  Args:
+    workdir: the run folder, a path or a `Workdir`.
+    name: a strategy name (STRATEGIES).
+    overwrite: the run starts afresh: a worker copies no backup.
+  """
+  strategy = strategy_for(name)
+  workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
+  if is_chief(strategy):
+    yield workdir
+    return
+  copy = worker_copy(workdir, with_backup=not overwrite)
+  try:
+    yield copy
+  finally:
+    shutil.rmtree(copy.path, ignore_errors=True)

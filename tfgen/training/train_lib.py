@@ -125,11 +125,14 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
   workdir = workdir if isinstance(workdir, Workdir) else Workdir(workdir)
   exact_stream = datasets is None
   datasets = datasets or (lambda start: _datasets(config, start))
+  if distribution.is_worker_copy(workdir):  # An app's (distribution.process_workdir).
+    return _train(config, workdir, strategy, 0, extra_callbacks, warm_start_from, datasets,
+                  exact_stream)
   if not distribution.is_chief(strategy):
     # Another worker runs the same steps and callbacks (and the same warm start, or its
     # replicas would differ from the chief's), writing to a copy that is then deleted:
     # only the chief writes the workdir (TensorFlow's multi-worker guide).
-    copy = distribution.worker_copy(workdir)
+    copy = distribution.worker_copy(workdir, with_backup=not overwrite)
     try:
       return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets,
                     exact_stream)
