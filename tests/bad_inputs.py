@@ -63,6 +63,10 @@ COMMANDS = (
                                                         "--workdir={files}/r8"),
             r"unknown training.distribution 'horovod'; use one of default, mirrored, "
             r"multi_worker, tpu"),
+    Command("an unknown precision", MADE + ("--config.training.precision=float8",
+                                            "--workdir={files}/r8p"),
+            r"training.precision must be one of float32, mixed_float16, mixed_bfloat16, "
+            r"got 'float8'"),
     Command("multi_worker without TF_CONFIG",
             MADE + ("--config.training.distribution=multi_worker", "--workdir={files}/r9"),
             r"multi_worker needs TF_CONFIG set on every worker"),

@@ -17,7 +17,6 @@ import tensorflow as tf
 
 from apps.text_generation import train_lib as text_train_lib
 from tests.conftest import REPO
-from tests.training.saved_weights import saved_weights
 from tfgen.training import distribution
 from tfgen.training import train_lib
 from tfgen.training.workdir import Workdir

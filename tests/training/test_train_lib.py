@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from tests.training.interrupt import Interrupt, Interrupted
 from tests.training.saved_weights import saved_weights
 from tfgen.configs import dcgan_digits, made_digits, vae_digits
 from tfgen.training import train_lib
@@ -175,23 +176,6 @@ def test_fit_prints_a_progress_bar_only_on_a_terminal():
   assert train_lib.fit_verbosity("auto", Stream(tty=True)) == 1
   assert train_lib.fit_verbosity("auto", Stream(tty=False)) == 2
   assert train_lib.fit_verbosity(0, Stream(tty=True)) == 0
-
-
-class Interrupted(Exception):
-  """What `Interrupt` raises, as a kill would stop the process."""
-
-
-class Interrupt(keras.callbacks.Callback):
-  """Raises `Interrupted` after `num_steps` training steps of this run."""
-
-  def __init__(self, num_steps):
-    super().__init__()
-    self.num_steps = num_steps
-
-  def on_train_batch_end(self, batch, logs=None):
-    self.num_steps -= 1
-    if self.num_steps == 0:
-      raise Interrupted
 
 
 @pytest.mark.parametrize("config_module", [made_digits, vae_digits, dcgan_digits],

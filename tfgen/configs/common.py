@@ -42,7 +42,18 @@ def base_config():
   # (mask select, optimizer update): a 2x8000 MADE step ran 2.0x faster at batch 100 and 1.4x
   # at batch 250 on 2 CPU cores (python bench/xla_training_step.py).
   config.training.jit_compile = False  # Compile training steps with XLA (see above).
+  # Mixed precision: compute in 16 bits, keep the weights (and the heads' probabilities) in
+  # float32. "mixed_float16" on GPUs (with dynamic loss scaling), "mixed_bfloat16" on TPUs
+  # and on CPUs with bfloat16 units; on other CPUs both are slower than float32.
+  config.training.precision = "float32"  # "float32", "mixed_float16" or "mixed_bfloat16".
   return config
+
+
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+# Fields added after runs were first written, and the value an older run had in effect:
+# a workdir without them reads as if it had them.
+ADDED_FIELDS = {"training.precision": "float32"}
 
 
 # (field, smallest value): the numeric fields every run has, and what they may be.
@@ -55,6 +66,10 @@ NUMERIC_BOUNDS = (
 
 def check_config(config):
   """Raises a ValueError naming the first field of a run config that is out of range."""
+  precision = config.training.get("precision", "float32") if "training" in config else "float32"
+  if precision not in PRECISIONS:
+    raise ValueError(f"training.precision must be one of {', '.join(PRECISIONS)}, "
+                     f"got {precision!r}")
   for field, smallest in NUMERIC_BOUNDS:
     section, name = field.split(".")
     value = config[section].get(name) if section in config else None

@@ -5,7 +5,7 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.head import Head, MAX_VALUES, check_integer_range
+from tfgen.heads.head import Head, MAX_VALUES, as_float32, check_integer_range
 from tfgen.utils import checks
 
 tfd = tfp.distributions
@@ -53,7 +53,7 @@ class Categorical(Head):
     Computed as sum(one_hot(x) * log_softmax(params)), with TFLite builtin ops
     (tfd.Categorical's sparse softmax cross-entropy is not one).
     """
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     self._element_distribution(params)  # Checks the last axis.
     grid_ndims = params.shape.rank - 1 - batch_ndims
     if grid_ndims < 0:

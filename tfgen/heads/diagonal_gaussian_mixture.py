@@ -5,7 +5,7 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfgen.heads import sampling
-from tfgen.heads.head import Head, MAX_COMPONENTS
+from tfgen.heads.head import Head, MAX_COMPONENTS, as_float32
 from tfgen.heads.normal import check_finite
 from tfgen.utils import checks
 
@@ -75,7 +75,7 @@ class DiagonalGaussianMixture(Head):
 
   def split_params(self, params):
     """(logits [..., K], loc [..., K, D], scale [..., K, D]); logits are zeros when K = 1."""
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     size, components = self.element_size(params), self.num_components
     lead = tf.shape(params)[:-1]
     if self._num_logits:
@@ -93,7 +93,7 @@ class DiagonalGaussianMixture(Head):
 
   def shift_loc(self, params, offset):
     """params with `offset` [..., D] added to every component's mean (residual predictions)."""
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     size, components = self.element_size(params), self.num_components
     tiled = tf.tile(tf.convert_to_tensor(offset, tf.float32), [1] * (params.shape.rank - 1)
                     + [components])

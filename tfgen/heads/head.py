@@ -77,7 +77,7 @@ class Head:
       params: [batch..., *grid_shape, params_per_element] float tensor.
       batch_ndims: how many leading axes of `params` are batch axes.
     """
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     grid_ndims = params.shape.rank - 1 - batch_ndims
     if grid_ndims < 0:
       raise ValueError(f"params of rank {params.shape.rank} cannot have {batch_ndims} batch axes")
@@ -112,7 +112,7 @@ class Head:
     Returns:
       float32 samples of shape params.shape[:-1] + element_shape.
     """
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     shape = tf.concat([tf.shape(params)[:-1], [self.noise_size(int(params.shape[-1]))]], axis=0)
     return self._sample_from_noise(params, sampling.uniform(shape, seed), temperature)
 
@@ -127,7 +127,7 @@ class Head:
     Returns:
       float32 samples of shape params.shape[:-1] + element_shape.
     """
-    params = tf.convert_to_tensor(params, tf.float32)
+    params = as_float32(params)
     noise = sampling.clip_noise(noise)
     size = self.noise_size(int(params.shape[-1]))
     if noise.shape.rank is not None and noise.shape[-1] is not None and noise.shape[-1] != size:
@@ -141,8 +141,8 @@ class Head:
 
   def mean(self, params):
     """E[x | params] per element, the "x hat" of NADE pictures: params.shape[:-1] (+ element)."""
-    return self.distribution(tf.convert_to_tensor(params, tf.float32),
-                             batch_ndims=params.shape.rank - 1).mean()
+    params = as_float32(params)
+    return self.distribution(params, batch_ndims=params.shape.rank - 1).mean()
 
   def _element_distribution(self, params):
     raise NotImplementedError
@@ -168,6 +168,13 @@ class Head:
   def __repr__(self):
     args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
     return f"{type(self).__name__}({args})"
+
+
+def as_float32(params):
+  """params as a float32 tensor: a network under mixed precision emits 16-bit ones, and the
+  probabilities are computed in float32."""
+  params = tf.convert_to_tensor(params)
+  return params if params.dtype == tf.float32 else tf.cast(params, tf.float32)
 
 
 def check_integer_range(x, num_values, head_name):

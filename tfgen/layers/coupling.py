@@ -68,6 +68,12 @@ class Coupling(keras.layers.Layer):
                                         kernel_initializer="zeros"))
     self.conditioner = keras.Sequential(layers, name="conditioner")
 
+  @property
+  def input_dtype(self):
+    """float32: the data path of a flow stays in float32 under a mixed-precision policy;
+    only the conditioner computes in 16 bits."""
+    return "float32"
+
   def build(self, input_shape):
     self.conditioner.build(tuple(input_shape))
 
@@ -79,7 +85,8 @@ class Coupling(keras.layers.Layer):
   def conditioner_outputs(self, x):
     """Conditioner outputs from the kept entries: outputs_per_entry tensors of x's shape."""
     outputs = self.conditioner(x * self.mask)
-    return tf.split(outputs, self.outputs_per_entry, axis=-1)
+    # In float32 whatever the conditioner computes in: the flow's change of variables is.
+    return tf.split(tf.cast(outputs, tf.float32), self.outputs_per_entry, axis=-1)
 
   def _sum_event(self, values):
     return tf.reduce_sum(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)

@@ -116,7 +116,8 @@ class MaskedConv2D(keras.layers.Layer):
     return mask
 
   def masked_kernel(self):
-    return self.kernel * self.mask
+    kernel = self.kernel  # The compute dtype under a mixed-precision policy.
+    return kernel * tf.cast(self.mask, kernel.dtype)
 
   def call(self, inputs):
     if inputs.shape.rank != 4:

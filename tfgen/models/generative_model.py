@@ -48,6 +48,12 @@ class GenerativeModel(keras.Model):
   num_epoch_samples = 0
   num_optimizers = 1  # A GAN has two (D's and G's).
 
+  @property
+  def input_dtype(self):
+    """float32: a model's input is data (levels, labels), which its heads score in float32;
+    under a mixed-precision policy its layers cast what they compute with themselves."""
+    return "float32"
+
   def compile_for_training(self, make_optimizer, total_steps, **kwargs):
     """Compiles with optimizers from `make_optimizer(num_steps)`, which sizes a schedule.
 

@@ -13,3 +13,10 @@ def scale_for_replicas(loss):
   if num_replicas > 1:
     loss = loss / tf.cast(num_replicas, loss.dtype)
   return loss
+
+
+def scale_for_update(loss, optimizer):
+  """The loss a custom train_step differentiates for `optimizer`: per replica (see
+  `scale_for_replicas`), times the optimizer's loss scale (a LossScaleOptimizer's under
+  mixed_float16, whose apply_gradients unscales; 1 for other optimizers)."""
+  return optimizer.scale_loss(scale_for_replicas(loss))

@@ -1,5 +1,6 @@
 """Trains a model from a config with Keras fit, resumably, into a workdir."""
 
+import contextlib
 import dataclasses
 import math
 import shutil
@@ -152,6 +153,8 @@ def _train(config, workdir, strategy, verbose, extra_callbacks, warm_start_from,
   """`train` with the workdir locked: the steps of a run, in order."""
   keras.utils.set_random_seed(config.seed)
   start = _starting_point(config, workdir, warm_start_from)
+  if start.resumed:
+    _check_loss_scaling(config, workdir)
   clock = RunClock(workdir)
   train_data, valid_data, info, steps_per_epoch = datasets(start)
   model = _compiled_model(config, strategy, info, steps_per_epoch)
@@ -181,6 +184,17 @@ def _starting_point(config, workdir, warm_start_from):
   step = workdir.read_backup_step() if resumed else 0
   return _Start(epoch, batch, resume_seed(config.seed, epoch, batch), step=step,
                 stream_seed=config.seed)
+
+
+def _check_loss_scaling(config, workdir):
+  """Refuses to resume across mixed_float16 and the others: the backup's optimizer state has
+  (or lacks) the loss scale, and Keras would restore none of it, schedule position included."""
+  previous = workdir.read_config()[0].training.get("precision", "float32")
+  current = config.training.get("precision", "float32")
+  if (previous == "mixed_float16") != (current == "mixed_float16"):
+    raise ValueError(f"{workdir.path} was trained with training.precision={previous}; resume it "
+                     f"with that precision (mixed_float16 keeps a loss scale in its optimizer "
+                     f"state, the others do not), or start afresh with --overwrite")
 
 
 def _datasets(config, start):
@@ -221,7 +235,8 @@ def _datasets(config, start):
 def _compiled_model(config, strategy, info, steps_per_epoch):
   """The model, built and compiled in the distribution strategy's scope."""
   jit_compile = bool(config.training.jit_compile)
-  with strategy.scope():
+  precision = config.training.get("precision", "float32")
+  with strategy.scope(), _dtype_policy(precision):
     model = models.build(config.model, config.head, info)
     model.build((None,) + tuple(info.shape))
     if jit_compile and model.get_config().get("training_matmul_dtype") == "bfloat16":
@@ -229,11 +244,36 @@ def _compiled_model(config, strategy, info, steps_per_epoch):
                     "CPU matmuls do not use the bfloat16 units, so these steps are slower than "
                     "float32 ones; set training.jit_compile=False.", stacklevel=4)
     total_steps = steps_per_epoch * int(config.training.num_epochs)
-    model.compile_for_training(lambda num_steps: build_optimizer(config.optimizer, num_steps),
+    model.compile_for_training(lambda num_steps: _optimizer(config.optimizer, num_steps,
+                                                            precision),
                                total_steps, jit_compile=jit_compile)
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
       _log_vectors(model)
   return model
+
+
+@contextlib.contextmanager
+def _dtype_policy(precision):
+  """Keras's global dtype policy set to `precision` while the model is made, then restored.
+
+  Under "mixed_*" each layer computes in 16 bits and keeps float32 weights; the heads
+  cast what the networks emit to float32 (`heads.head.as_float32`).
+  """
+  previous = keras.config.dtype_policy()
+  keras.config.set_dtype_policy(precision)
+  try:
+    yield
+  finally:
+    keras.config.set_dtype_policy(previous)
+
+
+def _optimizer(optimizer_config, num_steps, precision):
+  """`build_optimizer`'s optimizer; under mixed_float16 inside a dynamic loss scale, which
+  keeps small float16 gradients from rounding to zero and skips steps that overflow."""
+  optimizer = build_optimizer(optimizer_config, num_steps)
+  if precision == "mixed_float16":
+    optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+  return optimizer
 
 
 def _bytes_needed(model):

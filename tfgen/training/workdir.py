@@ -216,6 +216,9 @@ class Workdir:
         raise ValueError("no config section")
     except ValueError as error:
       raise ValueError(f"{path}: corrupt run config ({error})") from None
+    for field, value in common.ADDED_FIELDS.items():  # Older runs: what was in effect.
+      section, name = field.split(".")
+      record["config"].setdefault(section, {}).setdefault(name, value)
     missing = sorted(set(_field_names(common.base_config().to_dict()))
                      - set(_field_names(record["config"])))
     if missing or "model_config" not in record:

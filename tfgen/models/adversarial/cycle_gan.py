@@ -8,7 +8,7 @@ from tfgen.models.adversarial import gan_losses
 from tfgen.models.adversarial.optimizer_pair import optimizer_pair
 from tfgen.models.adversarial.image_history import ImageHistory
 from tfgen.models.generative_model import GenerativeModel
-from tfgen.models.losses import scale_for_replicas
+from tfgen.models.losses import scale_for_update
 from tfgen.utils import tiling
 
 
@@ -253,14 +253,14 @@ class CycleGAN(GenerativeModel):
     real_a, real_b = self._pair(data)
     with tf.GradientTape() as tape:
       g_loss, fake_a, fake_b, cycle, identity = self._generator_losses(real_a, real_b, True)
-      scaled = scale_for_replicas(g_loss)
+      scaled = scale_for_update(g_loss, self.g_optimizer)
     variables = self._generator_variables()
     self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
     fake_a = self.history_a(tf.stop_gradient(fake_a))
     fake_b = self.history_b(tf.stop_gradient(fake_b))
     with tf.GradientTape() as tape:
       d_a, d_b = self._discriminator_losses(real_a, real_b, fake_a, fake_b, True)
-      scaled = scale_for_replicas(d_a + d_b)
+      scaled = scale_for_update(d_a + d_b, self.d_optimizer)
     variables = self._discriminator_variables()
     self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
     return self._update_metrics(

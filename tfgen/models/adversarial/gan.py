@@ -9,7 +9,7 @@ from tfgen.models.adversarial import gan_losses
 from tfgen.models.adversarial.optimizer_pair import optimizer_pair
 from tfgen.models.adversarial import networks
 from tfgen.models.generative_model import GenerativeModel
-from tfgen.models.losses import scale_for_replicas
+from tfgen.models.losses import scale_for_update
 
 tfd = tfp.distributions
 
@@ -255,12 +255,12 @@ class GAN(GenerativeModel):
     for _ in range(self.num_discriminator_steps):
       with tf.GradientTape() as tape:
         d_loss, real_logits, fake_logits = self._discriminator_loss(real, condition, True)
-        scaled = scale_for_replicas(d_loss)
+        scaled = scale_for_update(d_loss, self.d_optimizer)
       variables = self.discriminator.trainable_variables
       self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
     with tf.GradientTape() as tape:
       g_loss = self._generator_loss(batch, condition, True)
-      scaled = scale_for_replicas(g_loss)
+      scaled = scale_for_update(g_loss, self.g_optimizer)
     variables = self.generator.trainable_variables
     self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
     return self._update_metrics(d_loss, g_loss, real_logits, fake_logits,

@@ -54,8 +54,8 @@ def discriminator_loss(name, real_logits, fake_logits):
     fake_logits: D's logits on generated examples, [batch, ...].
   """
   check_loss(name)
-  real_logits = tf.convert_to_tensor(real_logits, tf.float32)
-  fake_logits = tf.convert_to_tensor(fake_logits, tf.float32)
+  real_logits = tf.cast(real_logits, tf.float32)  # Mixed precision: losses in float32.
+  fake_logits = tf.cast(fake_logits, tf.float32)
   if name in ("non_saturating", "minimax"):
     return -tf.reduce_mean(_log_real(real_logits)) - tf.reduce_mean(_log_fake(fake_logits))
   if name == "hinge":
@@ -69,7 +69,7 @@ def discriminator_loss(name, real_logits, fake_logits):
 def generator_loss(name, fake_logits):
   """L_G of loss `name`: a scalar, from D's logits on generated examples [batch, ...]."""
   check_loss(name)
-  fake_logits = tf.convert_to_tensor(fake_logits, tf.float32)
+  fake_logits = tf.cast(fake_logits, tf.float32)
   if name == "non_saturating":
     return -tf.reduce_mean(_log_real(fake_logits))
   if name == "minimax":

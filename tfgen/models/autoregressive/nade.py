@@ -161,11 +161,17 @@ class NADE(AutoregressiveModel):
     input_weights = tf.gather(self.input_weights, order)                      # [N, F, H]
     output_weights = tf.gather(self.output_weights, order)                    # [N, H, P]
     if (log_prob_method or self.log_prob_method) == "recurrence":
-      params = recurrent_params(tf.transpose(features, [1, 0, 2]), input_weights, output_weights,
-                                self.hidden_bias, self._activation)
+      # In float32 under a mixed-precision policy too: the backward pass recomputes the
+      # pre-activations by subtraction, which 16 bits would not keep.
+      params = recurrent_params(tf.transpose(features, [1, 0, 2]),
+                                tf.cast(input_weights, tf.float32),
+                                tf.cast(output_weights, tf.float32),
+                                tf.cast(self.hidden_bias, tf.float32), self._activation)
     else:
-      params = self._prefix_sum_params(features, input_weights, output_weights)
-    params = tf.transpose(params, [1, 0, 2]) + tf.gather(self.output_bias, order)   # [B, N, P]
+      params = self._prefix_sum_params(tf.cast(features, input_weights.dtype), input_weights,
+                                       output_weights)
+    params = tf.transpose(params, [1, 0, 2]) + tf.cast(tf.gather(self.output_bias, order),
+                                                       params.dtype)                 # [B, N, P]
     # Back from generation order to grid positions.
     params = tf.gather(params, tf.math.invert_permutation(order), axis=1)
     return tf.reshape(params, (-1,) + self.params_shape)

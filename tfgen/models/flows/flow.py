@@ -10,7 +10,7 @@ from tfgen.heads import head as head_lib
 from tfgen.heads import sampling
 from tfgen.models.flows import dequantization
 from tfgen.models.generative_model import GenerativeModel
-from tfgen.models.losses import scale_for_replicas
+from tfgen.models.losses import scale_for_update
 from tfgen.utils import checks
 
 # Noise draws u per example when `evaluation_log_prob` scores discrete data.
@@ -151,7 +151,7 @@ class Flow(GenerativeModel):
     x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
     with tf.GradientTape() as tape:
       loss = -tf.reduce_mean(self.log_prob(x))
-      scaled = scale_for_replicas(loss)
+      scaled = scale_for_update(loss, self.optimizer)
     gradients = tape.gradient(scaled, self.trainable_weights)
     self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
     return self._update_loss(x, loss)

@@ -62,7 +62,7 @@ class MAF(Flow):
   @staticmethod
   def shift_and_log_scale(made, hidden):
     """(mu, alpha) [batch, D] of one layer: the MADE's two outputs per dimension."""
-    params = made(hidden)
+    params = tf.cast(made(hidden), tf.float32)  # The change of variables is in float32.
     return params[..., 0], 5.0 * tf.tanh(params[..., 1] / 5.0)
 
   def transform(self, w):

@@ -10,7 +10,7 @@ from tfgen import heads as heads_lib
 from tfgen.heads import sampling
 from tfgen.models.generative_model import GenerativeModel
 from tfgen.models.latent import networks
-from tfgen.models.losses import scale_for_replicas
+from tfgen.models.losses import scale_for_update
 from tfgen.utils import checks
 
 tfd = tfp.distributions
@@ -144,7 +144,8 @@ class VAE(GenerativeModel):
     self.check_event_shape(x)
     condition = self.encode_condition(condition)
     features = self._encoder_inputs(self.head.normalize(self.head.check_support(x)), condition)
-    mean, raw_scale = tf.split(self.encoder(features, training=training), 2, axis=-1)
+    outputs = tf.cast(self.encoder(features, training=training), tf.float32)  # Mixed precision.
+    mean, raw_scale = tf.split(outputs, 2, axis=-1)
     return tfd.Independent(tfd.Normal(mean, tf.nn.softplus(raw_scale) + 1e-4), 1)
 
   def decode(self, z, condition=None, training=False):
@@ -276,7 +277,7 @@ class VAE(GenerativeModel):
     inputs, _, _ = keras.utils.unpack_x_y_sample_weight(data)
     with tf.GradientTape() as tape:
       loss, reconstruction, kl, size = self._objective(inputs, training=True)
-      scaled = scale_for_replicas(loss)
+      scaled = scale_for_update(loss, self.optimizer)
     gradients = tape.gradient(scaled, self.trainable_weights)
     self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
     return self._update_metrics(loss, reconstruction, kl, size)
