@@ -4,6 +4,10 @@ import os
 import pathlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+  # `pytest -n 2` runs a worker per core: one TensorFlow compute thread each (and in the
+  # processes their tests start), or each worker's ops would contend for both cores.
+  os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 import pytest  # pylint: disable=wrong-import-position
 
