@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.training.saved_weights import saved_weights
+from tests.training.tiny_configs import tiny_config
 from tests.training.interrupt import Interrupt, Interrupted
 from tfgen.configs import dcgan_digits, made_digits
 from tfgen.training import train_lib
@@ -15,17 +16,7 @@ from tfgen.training.workdir import Workdir
 
 
 def tiny(config_module, precision):
-  config = config_module.get_config()
-  if config_module is dcgan_digits:
-    config.model.num_filters = 4
-  else:
-    config.model.hidden_units = (16,)
-  config.data.batch_size = 32
-  config.training.num_epochs = 2
-  config.training.steps_per_epoch = 4
-  config.training.steps_per_backup = 3
-  config.training.precision = precision
-  return config
+  return tiny_config(config_module, num_epochs=2, steps_per_epoch=4, precision=precision)
 
 
 class RecordOptimizers(keras.callbacks.Callback):

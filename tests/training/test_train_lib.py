@@ -8,6 +8,7 @@ import pytest
 
 from tests.training.interrupt import Interrupt, Interrupted
 from tests.training.saved_weights import saved_weights
+from tests.training.tiny_configs import tiny_config
 from tfgen.configs import dcgan_digits, made_digits, vae_digits
 from tfgen.training import train_lib
 from tfgen.training.resumable_backup import ResumableBackup
@@ -184,15 +185,8 @@ def test_an_interrupted_run_resumes_to_the_weights_of_an_unbroken_run(tmp_path, 
   # The stream resumes at the backup's step: the same batches in the same order, the same
   # number of steps in all; the VAE's noise state and KL warm-up position, and the GAN's two
   # optimizers and noise, restored.
-  config = config_module.get_config()
-  if config_module is dcgan_digits:
-    config.model.num_filters = 4
-  else:
-    config.model.hidden_units = (16,)
-  config.data.batch_size = 32
-  config.training.num_epochs = 3
-  config.training.steps_per_epoch = 5
-  config.training.steps_per_backup = 3  # And at each epoch's end (every 5 steps).
+  # Backups every 3 steps, and at each epoch's end (every 5 steps).
+  config = tiny_config(config_module, num_epochs=3, steps_per_epoch=5, steps_per_backup=3)
   if config_module is vae_digits:
     config.model.kl_warmup_steps = 10
   unbroken, resumed = str(tmp_path / "unbroken"), str(tmp_path / "resumed")
