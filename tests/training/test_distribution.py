@@ -134,10 +134,13 @@ def test_a_worker_copies_the_chiefs_backup_unless_the_run_starts_afresh(tmp_path
   workdir = Workdir(str(tmp_path / "run"))
   os.makedirs(workdir.backup_dir)
   open(os.path.join(workdir.backup_dir, "model.weights.h5"), "w", encoding="utf-8").close()
+  open(os.path.join(workdir.path, "config.json"), "w", encoding="utf-8").close()
   for overwrite, expected in ((False, ["model.weights.h5"]), (True, [])):
     with distribution.process_workdir(workdir, "default", overwrite) as copy:
       assert copy.path != workdir.path
       assert (os.listdir(copy.backup_dir) if os.path.isdir(copy.backup_dir) else []) == expected
+      # The config the backup was written under comes with it.
+      assert os.path.exists(os.path.join(copy.path, "config.json")) == (not overwrite)
     assert not os.path.exists(copy.path)
 
 

@@ -128,6 +128,10 @@ def worker_copy(workdir, with_backup=True):
   if with_backup and os.path.isdir(workdir.backup_dir):
     shutil.copytree(workdir.backup_dir, copy.backup_dir,
                     ignore=shutil.ignore_patterns(".*"))  # Not a writer's temporaries.
+    # With the config the backup was written under, which a resumed run is checked against.
+    config = os.path.join(workdir.path, "config.json")
+    if os.path.exists(config):
+      shutil.copy(config, os.path.join(copy.path, "config.json"))
   return copy
 
 
