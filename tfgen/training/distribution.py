@@ -125,13 +125,8 @@ def worker_copy(workdir, with_backup=True):
       deletes its backup, so the worker must not resume from it.
   """
   copy = _WorkerCopy(tempfile.mkdtemp(prefix="tfgen_worker_"))
-  if with_backup and os.path.isdir(workdir.backup_dir):
-    shutil.copytree(workdir.backup_dir, copy.backup_dir,
-                    ignore=shutil.ignore_patterns(".*"))  # Not a writer's temporaries.
-    # With the config the backup was written under, which a resumed run is checked against.
-    config = os.path.join(workdir.path, "config.json")
-    if os.path.exists(config):
-      shutil.copy(config, os.path.join(copy.path, "config.json"))
+  if with_backup:
+    workdir.copy_resume_state(copy)
   return copy
 
 

@@ -166,6 +166,16 @@ class Workdir:
       else:
         os.remove(entry)
 
+  def copy_resume_state(self, other):
+    """Copies what a resume reads (the backup and the config it was written under) into the
+    `Workdir` `other`: a non-chief worker's copy (`distribution.worker_copy`)."""
+    if not os.path.isdir(self.backup_dir):
+      return
+    shutil.copytree(self.backup_dir, other.backup_dir,
+                    ignore=shutil.ignore_patterns(".*"))  # Not a writer's temporaries.
+    if os.path.exists(self._file("config.json")):
+      shutil.copy(self._file("config.json"), os.path.join(other.path, "config.json"))
+
   def remove_stale_temporaries(self):
     """Removes temporaries a killed writer left in the folder and in backup/ (hold the lock)."""
     for folder in (self.path, self.backup_dir):

@@ -89,7 +89,7 @@ def test_translate_binary_refuses_a_bad_direction_in_one_line(digits_run):
       "apps.style_transfer.translate: error: --direction must be a2b or b2a, got 'sideways'")
 
 
-KILL_TEST = {"training.num_epochs": 3, "training.steps_per_epoch": 20, "model.num_filters": 8,
+KILL_TEST = {"training.num_epochs": 3, "training.steps_per_epoch": 8, "model.num_filters": 4,
              "model.num_residual_blocks": 1}
 
 
