@@ -3,7 +3,6 @@
 import contextlib
 import dataclasses
 import math
-import shutil
 import sys
 import warnings
 
@@ -133,12 +132,10 @@ def train(config, workdir, verbose="auto", extra_callbacks=(), warm_start_from=N
     # Another worker runs the same steps and callbacks (and the same warm start, or its
     # replicas would differ from the chief's), writing to a copy that is then deleted:
     # only the chief writes the workdir (TensorFlow's multi-worker guide).
-    copy = distribution.worker_copy(workdir, with_backup=not overwrite)
-    try:
+    with distribution.process_workdir(workdir, config.training.distribution,
+                                      overwrite) as copy:
       return _train(config, copy, strategy, 0, extra_callbacks, warm_start_from, datasets,
                     exact_stream)
-    finally:
-      shutil.rmtree(copy.path, ignore_errors=True)
   workdir.create(overwrite=overwrite)
   # Held to the end: a second process on this workdir would interleave its
   # backups and history rows with ours and delete our temporaries as stale.
